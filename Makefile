@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kfree_batch: a patch series against Linux 7.3, and the harness that
+# prepares, builds, tests and exports it.  `make help` lists the targets.
+#
+# Variables, as in kbuild:
+#   O=     build folder (default: build/ in this checkout)
+#   KSRC=  apply the series to your own clean kernel git tree instead
+#   ARCH=  um or x86_64 for `make kunit` (default um)
+#   JOBS=  parallel jobs (default: number of CPUs)
+#   V=1    show the full output of every step
+
+O     ?= $(CURDIR)/build
+ARCH  ?= um
+JOBS  ?= $(shell nproc)
+V     ?= 0
+KSRC  ?=
+H     := $(CURDIR)/harness
+export O ARCH JOBS V KSRC
+
+.DEFAULT_GOAL := all
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series \
+	sparse w1 kerneldoc checkpatch bisect cocci-test clean distclean
+
+## all: install what is missing, prepare the tree, build and boot the patched
+##      kernel (x86_64 QEMU -smp 4) and run the kfree_batch KUnit suite
+all: deps prepare
+	@$(H)/kunit.sh x86_64 plain
+	@echo "  REPORT  $(O)/reports/kunit-x86_64-plain.log"
+	@grep -E '^\[..:..:..\] +(\[PASSED\]|\[FAILED\]|\[SKIPPED\])' \
+		$(O)/reports/kunit-x86_64-plain.log | sed 's/^/    /' || true
+
+help:
+	@echo "kfree_batch harness targets:"
+	@sed -n 's/^## /  /p' $(firstword $(MAKEFILE_LIST))
+	@echo "Variables: O= KSRC= ARCH=um|x86_64 JOBS= V=1"
+
+## deps: install missing Debian packages (gcc, ccache, sparse, coccinelle, qemu)
+deps:
+	@$(H)/deps.sh
+
+## base: fetch Debian's linux-source-7.3 (private apt config) into $(O)/linux
+base: deps
+	@$(H)/base.sh
+
+## prepare: commit the series onto the base (or a new branch of KSRC)
+prepare: deps
+	@$(H)/prepare.sh
+
+## kunit: build and run the KUnit suite, ARCH=um or ARCH=x86_64 (-smp 4)
+kunit: prepare
+	@$(H)/kunit.sh $(ARCH) plain
+
+## kunit-debug: the suite on x86_64 with lockdep, PROVE_RCU, KASAN, debug objects
+kunit-debug: prepare
+	@$(H)/kunit.sh x86_64 debug
+
+## kunit-rt: the suite on an x86_64 PREEMPT_RT kernel
+kunit-rt: prepare
+	@$(H)/kunit.sh x86_64 rt
+
+## check: every test and check; ends with "check: N passed, N failed"
+check: deps
+	@$(H)/check.sh
+
+## series: git format-patch --cover-letter into $(O)/series
+series: prepare
+	@$(H)/series-export.sh
+
+## sparse: make C=2 on every C file the series adds or patches
+sparse: prepare
+	@$(H)/static.sh sparse
+
+## w1: make W=1 on every C file the series adds or patches
+w1: prepare
+	@$(H)/static.sh w1
+
+## kerneldoc: scripts/kernel-doc -none -Wall on our files
+kerneldoc: prepare
+	@$(H)/static.sh kerneldoc
+
+## checkpatch: scripts/checkpatch.pl --strict on the exported series
+checkpatch: prepare
+	@$(H)/static.sh checkpatch
+
+## bisect: build the kernel at every commit of the series
+bisect: prepare
+	@$(H)/bisect.sh
+
+## cocci-test: run the Coccinelle script on its test cases
+cocci-test: deps
+	@bash $(H)/cocci-test.sh
+
+## clean: remove kernel builds and reports, keep the fetched base tree
+clean:
+	rm -rf $(O)/out $(O)/reports $(O)/series
+
+## distclean: remove the whole build folder
+distclean:
+	rm -rf $(O)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test and check, in one run.  Each step runs even when
+# an earlier one failed; the last line counts test cases and checks as
+# "check: N passed, N failed", and the exit status is non-zero on any
+# failure.  CHECK_STEPS= runs a subset (space separated step names).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 bisect sparse w1 kerneldoc checkpatch cocci kunit-x86_64-debug kunit-x86_64-rt"}
+H=$KFB_ROOT/harness
+rep=$O/reports
+mkdir -p "$rep"
+passed=0 failed=0
+summary=()
+start=$(date +%s)
+
+tally() { # name rc [result-file]
+	local name=$1 rc=$2 file=${3:-} p f
+	if [ -n "$file" ] && [ -f "$file" ]; then
+		read -r p f < "$file"
+	elif [ "$rc" -eq 0 ]; then p=1 f=0; else p=0 f=1; fi
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)); failed=$((failed + f))
+	summary+=("$(printf '%-22s %4d passed %4d failed' "$name" "$p" "$f")")
+}
+
+step() { # name command...
+	local name=$1 t0 rc
+	shift
+	echo "==> $name"
+	t0=$(date +%s)
+	"$@"
+	rc=$?
+	echo "<== $name: $([ $rc -eq 0 ] && echo ok || echo FAILED) in $(( $(date +%s) - t0 ))s"
+	return $rc
+}
+
+if ! step prepare "$H/prepare.sh"; then
+	echo "check: 0 passed, 1 failed"
+	exit 1
+fi
+
+for s in $steps; do
+	rm -f "$rep"/*.result
+	case "$s" in
+	kunit-um) step "$s" "$H/kunit.sh" um plain; tally "$s" $? "$rep/kunit-um-plain.result" ;;
+	kunit-x86_64) step "$s" "$H/kunit.sh" x86_64 plain; tally "$s" $? "$rep/kunit-x86_64-plain.result" ;;
+	kunit-x86_64-debug) step "$s" "$H/kunit.sh" x86_64 debug; tally "$s" $? "$rep/kunit-x86_64-debug.result" ;;
+	kunit-x86_64-rt) step "$s" "$H/kunit.sh" x86_64 rt; tally "$s" $? "$rep/kunit-x86_64-rt.result" ;;
+	bisect) step "$s" "$H/bisect.sh"; tally "$s" $? "$rep/bisect.result" ;;
+	sparse|w1|kerneldoc|checkpatch) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
+	cocci)
+		if [ -f "$KFB_ROOT/harness/cocci-test.sh" ]; then
+			step "$s" bash "$H/cocci-test.sh" | tee "$rep/cocci.log"
+			rc=${PIPESTATUS[0]}
+			sed -nE 's/^cocci: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$rep/cocci.log" > "$rep/cocci.result"
+			tally "$s" "$rc" "$rep/cocci.result"
+		fi ;;
+	*) echo "unknown step $s"; tally "$s" 1 ;;
+	esac
+done
+
+echo
+echo "Summary ($(( ($(date +%s) - start) / 60 )) min):"
+printf '  %s\n' "${summary[@]}"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

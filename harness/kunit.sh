@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.sh ARCH [VARIANT] [SUITE-FILTER]
+# Build and run our KUnit suites with the kernel's own kunit.py.
+#   ARCH     um or x86_64 (x86_64 runs under QEMU with -smp 4)
+#   VARIANT  plain (default), debug (lockdep, PROVE_RCU, KASAN, debug
+#            objects), rt (PREEMPT_RT)
+# Writes $O/reports/kunit-ARCH-VARIANT.{log,result}; the result file holds
+# "passed failed" counts of test cases.  Exits non-zero on any failure and
+# on any kernel splat (WARNING, BUG, lockdep, KASAN) in the log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:-um}
+variant=${2:-plain}
+filter=${3:-${KUNIT_FILTER:-}}
+tree=$(kfb_tree)
+name=kunit-$arch-$variant
+out=$(kfb_out "$name")
+rep=$O/reports
+mkdir -p "$rep" "$out"
+log=$rep/$name.log
+
+args=(run --arch="$arch" --build_dir="$out" --jobs="$JOBS" --timeout=1200
+      --kunitconfig=lib/tests/kfree_batch.kunitconfig
+      --make_options="CC=ccache gcc" --make_options="HOSTCC=ccache gcc")
+for k in ${KUNIT_EXTRA_KUNITCONFIG:-}; do
+	args+=(--kunitconfig="$k")
+done
+case "$arch" in
+um) ;;
+x86_64) args+=(--qemu_args="-smp 4" --qemu_args="-m 2048") ;;
+*) die "ARCH=$arch: KUnit runs on um or x86_64" ;;
+esac
+case "$variant" in
+plain) ;;
+debug)
+	for c in DEBUG_KERNEL PROVE_LOCKING PROVE_RCU KASAN KASAN_GENERIC \
+		 DEBUG_OBJECTS DEBUG_OBJECTS_RCU_HEAD DEBUG_ATOMIC_SLEEP \
+		 DEBUG_OBJECTS_WORK; do
+		args+=(--kconfig_add="CONFIG_$c=y")
+	done ;;
+rt) args+=(--kconfig_add=CONFIG_EXPERT=y --kconfig_add=CONFIG_PREEMPT_RT=y
+	   --kconfig_add=CONFIG_DEBUG_KERNEL=y --kconfig_add=CONFIG_PROVE_LOCKING=y
+	   --kconfig_add=CONFIG_DEBUG_ATOMIC_SLEEP=y) ;;
+*) die "unknown KUnit variant $variant (plain, debug, rt)" ;;
+esac
+[ -n "$filter" ] && args+=("$filter")
+
+echo "  KUNIT   $arch $variant (log: $log)"
+cd "$tree"
+set +e
+run python3 tools/testing/kunit/kunit.py "${args[@]}" 2>&1 | tee "$log" |
+	if [ "$V" = 1 ]; then cat; else grep -E '^\[..:..:..\] (=|\[|Testing|Ran|Elapsed|ERROR|Error|Build|Configuring)' ; fi
+rc=${PIPESTATUS[0]}
+set -e
+
+# kunit.py's summary: "Testing complete. Ran N tests: passed: P, failed: F, ..."
+summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1 || true)
+passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
+crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
+passed=${passed:-0}
+failed=$(( ${failed:-0} + ${crashed:-0} ))
+
+# A splat fails the run even when every case passed.  Warnings that a
+# case provokes on purpose (bad input) stand between the suite's
+# "expected warnings begin/end" markers and are not counted.
+rawlog=$out/test.log
+splat_re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
+splats=0
+if [ -f "$rawlog" ]; then
+	awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' \
+		"$rawlog" > "$rawlog.unexpected"
+	splats=$(grep -cE "$splat_re" "$rawlog.unexpected" || true)
+	if [ "$splats" -gt 0 ]; then
+		echo "  KUNIT   $arch $variant: $splats kernel splat(s) in $rawlog:"
+		grep -nE -A3 "$splat_re" "$rawlog.unexpected" | head -40
+	fi
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1
+	echo "  KUNIT   $arch $variant: no test ran (see $log)"
+fi
+[ "$splats" -gt 0 ] && failed=$((failed + 1))
+echo "$passed $failed" > "$rep/$name.result"
+echo "  KUNIT   $arch $variant: $passed passed, $failed failed"
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make the kernel tree carry the current series as git commits.
+#   Default: $O/linux, Debian's linux-source-7.3 (see base.sh), branch
+#            "kfree_batch" rebuilt from tag "base" whenever the series changed.
+#   KSRC=    a maintainer's own clean git tree (7.3.y, mainline or mm): the
+#            series goes on a new branch kfree_batch-<stamp> at its HEAD.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+stamp=$(python3 "$KFB_ROOT/harness/series.py" stamp)
+
+check_version() {
+	local v
+	v=$(make -s -C "$1" kernelversion 2>/dev/null) ||
+		die "KSRC=$1 is not a kernel tree (make kernelversion failed)"
+	local maj=${v%%.*} rest=${v#*.}
+	local min=${rest%%[.-]*}
+	if [ "$maj" -lt 7 ] || { [ "$maj" -eq 7 ] && [ "$min" -lt 3 ]; }; then
+		die "KSRC=$1 is Linux $v; the series needs 7.3 or later"
+	fi
+}
+
+if [ -n "${KSRC:-}" ]; then
+	[ -f "$KSRC/Makefile" ] && [ -f "$KSRC/mm/slab_common.c" ] ||
+		die "KSRC=$KSRC is not a kernel tree (no Makefile or mm/slab_common.c)"
+	check_version "$KSRC"
+	git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 ||
+		die "KSRC=$KSRC is not a git repository: the series is applied as commits"
+	if [ "$(git -C "$KSRC" rev-parse -q --verify HEAD^{tree} || true)" != "" ] &&
+	   [ -f "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp" ] &&
+	   [ "$(cat "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp")" = "$stamp" ]; then
+		exit 0
+	fi
+	if [ -n "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
+		die "KSRC=$KSRC has uncommitted changes; commit or stash them first (nothing was touched)"
+	fi
+	branch=kfree_batch-${stamp:0:12}
+	onto=$(git -C "$KSRC" rev-parse HEAD)
+	echo "  SERIES  onto $KSRC $(git -C "$KSRC" describe --always HEAD), new branch $branch"
+	python3 "$KFB_ROOT/harness/series.py" apply "$KSRC" --branch "$branch" --onto "$onto"
+	echo "$stamp" > "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp"
+	exit 0
+fi
+
+"$KFB_ROOT/harness/base.sh"
+tree=$O/linux
+if [ "$(cat "$tree/.git/kfb-stamp" 2>/dev/null)" = "$stamp" ] &&
+   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+	exit 0
+fi
+. "$tree/.git/kfb-base"
+echo "  SERIES  onto Linux $KERNELVERSION ($BASE_PKG $BASE_VERSION)"
+python3 "$KFB_ROOT/harness/series.py" apply "$tree"
+echo "$stamp" > "$tree/.git/kfb-stamp"

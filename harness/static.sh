@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# static.sh sparse|w1|kerneldoc|checkpatch
+# Static checks of the series, each failing on any finding in our code:
+#   sparse      make C=2 on every .c file the series adds or patches
+#   w1          make W=1 on the same files
+#   kerneldoc   scripts/kernel-doc -none -Wall on every file the series adds
+#   checkpatch  scripts/checkpatch.pl --strict on the exported series
+# "Our code" is every line of a file the series adds, and the lines a
+# patch adds to an upstream file: findings elsewhere in upstream files are
+# upstream's and are shown but do not fail the check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+what=$1
+tree=$(kfb_tree)
+rep=$O/reports
+mkdir -p "$rep"
+log=$rep/$what.log
+cd "$tree"
+
+range=base..kfree_batch
+if [ -n "${KSRC:-}" ]; then
+	n=$(python3 "$KFB_ROOT/harness/series.py" list | wc -l)
+	range=HEAD~$n..HEAD
+fi
+from=${range%%..*}
+added=$(git diff --name-only --diff-filter=A "$range")
+changed_c=$(git diff --name-only --diff-filter=AM "$range" -- '*.c')
+
+# Lines of file $1 that the series added (for patched upstream files).
+our_lines() {
+	git diff -U0 "$range" -- "$1" | sed -nE 's/^@@ -[0-9,]+ \+([0-9]+)(,([0-9]+))? @@.*/\1 \3/p' |
+		while read -r start cnt; do
+			cnt=${cnt:-1}
+			for ((i = start; i < start + cnt; i++)); do echo "$i"; done
+		done
+}
+
+# Keep the findings ("file:line:...") that are in our code.
+ours() {
+	local f line
+	while IFS= read -r l; do
+		f=${l%%:*}
+		f=${f#./}
+		line=$(cut -d: -f2 <<<"$l")
+		if grep -qxF "$f" <<<"$added"; then
+			echo "$l"
+		elif grep -qxF "$f" <<<"$changed_c" && our_lines "$f" | grep -qx "$line"; then
+			echo "$l"
+		fi
+	done
+}
+
+objects() { for f in $changed_c; do echo "${f%.c}.o"; done; }
+
+compile_check() {
+	local flag=$1 out
+	out=$(kfb_out check-x86_64)
+	mkdir -p "$out"
+	if [ ! -f "$out/.config" ]; then
+		# A realistic config for the files we touch: defconfig plus our
+		# options (the KUnit suite is built so that it is checked too).
+		run make -s O="$out" ARCH=x86_64 CC="ccache gcc" defconfig
+		cat >> "$out/.config" <<CONF
+CONFIG_KUNIT=y
+CONFIG_KFREE_BATCH_KUNIT_TEST=m
+CONFIG_SLUB_KUNIT_TEST=m
+CONF
+		run make -s O="$out" ARCH=x86_64 CC="ccache gcc" olddefconfig
+	fi
+	run make -s O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare >/dev/null
+	# Force the objects to be rebuilt, so that every finding is printed.
+	for o in $(objects); do rm -f "$out/$o"; done
+	run make O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" $flag $(objects) 2>&1 |
+		grep -E '^[^ ]+:[0-9]+:([0-9]+:)? (warning|error)' | sed "s|^$tree/||" || true
+}
+
+case "$what" in
+sparse)
+	command -v sparse >/dev/null || die "sparse is missing: apt-get install sparse"
+	compile_check C=2 > "$log" ;;
+w1)
+	compile_check W=1 > "$log" ;;
+kerneldoc)
+	files=$(grep -E '\.(c|h)$' <<<"$added" || true)
+	run scripts/kernel-doc -none -Wall $files > "$log" 2>&1 || true ;;
+checkpatch)
+	"$KFB_ROOT/harness/series-export.sh" >/dev/null
+	: > "$log"
+	for p in "$O"/series/00*.patch; do
+		case "$p" in *0000-cover-letter.patch) continue ;; esac
+		run scripts/checkpatch.pl --strict --quiet --no-summary "$p" >> "$log" 2>&1 || true
+	done ;;
+*) die "unknown check $what" ;;
+esac
+
+case "$what" in
+sparse|w1) mine=$(ours < "$log") ;;
+*) mine=$(cat "$log") ;;
+esac
+upstream=$(($(grep -c . "$log" || true) - $(grep -c . <<<"$mine" || true)))
+if [ -n "$mine" ]; then
+	echo "$mine"
+	echo "  CHECK   $what: FAILED ($(grep -c . <<<"$mine") finding(s) in our code; full log $log)"
+	exit 1
+fi
+echo "  CHECK   $what: clean ($upstream finding(s) in upstream code left as they are; log $log)"

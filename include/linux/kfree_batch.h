@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kfree_batch: free objects later, in batches, after a grace period.
+ *
+ * kfree_batch is a deferred-free engine.  A client adds objects that may
+ * not be freed yet (readers may still hold them, or the caller's context
+ * may not free); the engine groups them per CPU and per kmem_cache into
+ * page-sized batches, waits once per batch for the client's grace-period
+ * domain (RCU, SRCU or none), and releases each batch with one
+ * kmem_cache_free_bulk().  Objects from the page allocator (kmalloc above
+ * KMALLOC_MAX_CACHE_SIZE) and from vmalloc have batches of their own and are
+ * released with kfree() and vfree() in process context.
+ *
+ * Use it where a free waits for a grace period or for a context that may
+ * free, and where an rcu_head per object and a callback per object would
+ * otherwise be used only to free.
+ *
+ * Limitations: an object must be freeable with kvfree() (from slab, large
+ * kmalloc or vmalloc) and must be added at its start address; objects are
+ * released in process context on a WQ_MEM_RECLAIM workqueue, never in the
+ * caller's context; a headless object added from atomic context when the
+ * per-CPU reserve is dry and no page can be had without sleeping is leaked
+ * with a warning rather than freed early (see Documentation/mm/kfree_batch.rst).
+ *
+ * Copyright (C) 2026 The kfree_batch authors.
+ */
+#ifndef _LINUX_KFREE_BATCH_H
+#define _LINUX_KFREE_BATCH_H
+
+#include <linux/irq_work.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct kfree_batch;
+struct kfree_batch_block;
+struct srcu_struct;
+
+/**
+ * union kfree_batch_cookie - a grace-period state, as a domain snapshots it
+ * @rcu: the RCU domain's full polled state.
+ * @seq: the SRCU domain's polled state.
+ */
+union kfree_batch_cookie {
+	struct rcu_gp_seq rcu;
+	unsigned long seq;
+};
+
+/**
+ * struct kfree_batch_gp_ops - a grace-period domain
+ * @name: short name, shown in debugfs.
+ * @snapshot: store in @c the state that, once it has passed, means that
+ *	every reader that could see an object added so far has finished.
+ *	Called with the engine's raw per-CPU lock held and interrupts off:
+ *	it must not start a grace period or wake anything.
+ * @poll: return true if the grace period of @c has passed.  Any context
+ *	but NMI.
+ * @call: invoke @func(@head) once a grace period that starts after the call
+ *	has ended; called from process context.  NULL for a domain whose
+ *	cookies have always passed.
+ * @synchronize: wait for a full grace period.  May sleep.
+ * @barrier: wait until every @func given to @call has run.  May sleep.
+ */
+struct kfree_batch_gp_ops {
+	const char *name;
+	void (*snapshot)(struct kfree_batch *kb, union kfree_batch_cookie *c);
+	bool (*poll)(struct kfree_batch *kb, union kfree_batch_cookie *c);
+	void (*call)(struct kfree_batch *kb, struct rcu_head *head,
+		     rcu_callback_t func);
+	void (*synchronize)(struct kfree_batch *kb);
+	void (*barrier)(struct kfree_batch *kb);
+};
+
+/* RCU: the *_full polled API, call_rcu(), synchronize_rcu(), rcu_barrier(). */
+extern const struct kfree_batch_gp_ops kfree_batch_rcu_ops;
+/* SRCU, bound to the client's srcu_struct (kfree_batch.ssp). */
+extern const struct kfree_batch_gp_ops kfree_batch_srcu_ops;
+/* No grace period: objects are only deferred to a context that may free. */
+extern const struct kfree_batch_gp_ops kfree_batch_none_ops;
+
+/**
+ * struct kfree_batch_head - an object's fallback link
+ * @next: the next object on a CPU's fallback list.
+ *
+ * Embedded in objects added with kfree_batch_add_head() or
+ * kfree_batch_add_nolock(), and used only when no batch slot can be had,
+ * or to defer an add made in NMI context.  It is as small as 7.3's
+ * struct kvfree_rcu_head and must lie in the object's first page.
+ */
+struct kfree_batch_head {
+	struct kfree_batch_head *next;
+};
+
+/**
+ * enum kfree_batch_stat_item - the counters of a client
+ * @KFREE_BATCH_ADDED: objects added.
+ * @KFREE_BATCH_RELEASED: objects released to their allocator.
+ * @KFREE_BATCH_SEALED: batches sealed with a grace-period cookie.
+ * @KFREE_BATCH_GP_WAITS: grace-period callbacks queued (domain @call).
+ * @KFREE_BATCH_BULK_FREES: bulk release calls (objects per call is
+ *	@KFREE_BATCH_RELEASED divided by this).
+ * @KFREE_BATCH_FALLBACKS: objects linked through their head because no
+ *	batch slot could be had.
+ * @KFREE_BATCH_LEAKED: objects not freed: a pointer no allocator owns, a
+ *	double add, or a headless object with no storage in atomic context.
+ * @KFREE_BATCH_PENDING: objects added but not yet released.
+ * @KFREE_BATCH_PEAK: the highest pending count seen (sum of the per-CPU
+ *	peaks: an upper bound).
+ * @KFREE_BATCH_NR_STATS: the number of counters.
+ */
+enum kfree_batch_stat_item {
+	KFREE_BATCH_ADDED,
+	KFREE_BATCH_RELEASED,
+	KFREE_BATCH_SEALED,
+	KFREE_BATCH_GP_WAITS,
+	KFREE_BATCH_BULK_FREES,
+	KFREE_BATCH_FALLBACKS,
+	KFREE_BATCH_LEAKED,
+	KFREE_BATCH_PENDING,
+	KFREE_BATCH_PEAK,
+	KFREE_BATCH_NR_STATS,
+};
+
+/* Open batches per CPU: one per hash slot of kmem_cache, one large, one vmalloc. */
+#define KFREE_BATCH_CACHE_SLOTS	8
+#define KFREE_BATCH_NR_OPEN	(KFREE_BATCH_CACHE_SLOTS + 2)
+
+/**
+ * struct kfree_batch_cpu - the per-CPU state of a client
+ *
+ * Private to mm/kfree_batch.c; in the header only so that
+ * DEFINE_KFREE_BATCH() can define it statically.
+ */
+struct kfree_batch_cpu {
+	/* private: */
+	/* Protects everything below but the drain-side fields. */
+	raw_spinlock_t lock;
+	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
+	struct kfree_batch_block *sealed;	/* FIFO in seal order */
+	struct kfree_batch_block *sealed_tail;
+	struct kfree_batch_block *reserve;	/* empty blocks */
+	unsigned int nr_reserve;
+	unsigned int reserve_target;
+	bool short_of_blocks;
+	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
+	struct kfree_batch_head *heads_sealed;
+	union kfree_batch_cookie heads_cookie;
+	unsigned long pending;
+	unsigned long peak;
+	unsigned long stats[KFREE_BATCH_NR_STATS];
+	unsigned long armed_until;
+	bool armed;
+	bool gp_pending;
+	bool flush;
+
+	/* NMI adds, handed to the lock-taking path by an irq_work. */
+	struct llist_head deferred;
+	struct irq_work deferred_work;
+
+	/* Serialises releases, so that a barrier can wait for them. */
+	struct mutex drain_lock;
+	unsigned long released;			/* drain_lock */
+	unsigned long bulk_frees;		/* drain_lock */
+	struct delayed_work work;
+	struct rcu_head gp_head;
+	struct kfree_batch *kb;
+	int cpu;
+};
+
+/**
+ * struct kfree_batch - a client of the engine
+ * @name: the client's name, used in debugfs (kfree_batch/<name>/).
+ * @ops: the client's grace-period domain.
+ * @ssp: the srcu_struct of the SRCU domain; NULL otherwise.
+ * @flags: %KFREE_BATCH_NO_STORAGE makes every add take the fallback path,
+ *	as when memory is short (a test hook).
+ */
+struct kfree_batch {
+	const char *name;
+	const struct kfree_batch_gp_ops *ops;
+	struct srcu_struct *ssp;
+	unsigned long flags;
+	/* private: */
+	struct kfree_batch_cpu __percpu *pcpu;
+	bool pcpu_static;
+	bool live;
+	struct list_head node;
+	struct dentry *debugfs;
+};
+
+#define KFREE_BATCH_NO_STORAGE	BIT(0)
+
+void __kfree_batch_irq_work(struct irq_work *work);
+
+/**
+ * DEFINE_KFREE_BATCH - define a client with static per-CPU state
+ * @_name: the variable's name, also the client's name.
+ * @_ops: its grace-period domain (&kfree_batch_rcu_ops, ...).
+ * @_ssp: its srcu_struct for the SRCU domain, else NULL.
+ *
+ * The client accepts objects at once, even before kfree_batch_init() is
+ * called on it; they are released once it is.
+ */
+#define DEFINE_KFREE_BATCH(_name, _ops, _ssp)				\
+	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
+		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
+		.deferred_work = IRQ_WORK_INIT_HARD(__kfree_batch_irq_work), \
+	};								\
+	struct kfree_batch _name = {					\
+		.name = #_name,						\
+		.ops = (_ops),						\
+		.ssp = (_ssp),						\
+		.pcpu = &_name##_pcpu,					\
+		.pcpu_static = true,					\
+	}
+
+int kfree_batch_init(struct kfree_batch *kb);
+void kfree_batch_destroy(struct kfree_batch *kb);
+
+bool kfree_batch_add(struct kfree_batch *kb, void *ptr);
+void kfree_batch_add_head(struct kfree_batch *kb, struct kfree_batch_head *head,
+			  void *ptr);
+void kfree_batch_add_nolock(struct kfree_batch *kb,
+			    struct kfree_batch_head *head, void *ptr);
+void kfree_batch_add_mightsleep(struct kfree_batch *kb, void *ptr);
+
+void kfree_batch_flush(struct kfree_batch *kb);
+void kfree_batch_barrier(struct kfree_batch *kb);
+void kfree_batch_barrier_cache(struct kmem_cache *s);
+
+void kfree_batch_get_stats(struct kfree_batch *kb,
+			   unsigned long stats[KFREE_BATCH_NR_STATS]);
+
+#endif /* _LINUX_KFREE_BATCH_H */

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for kfree_batch.
+ *
+ * Each case asserts what can be seen from outside the engine: an object
+ * keeps its contents while a reader that started before its add is still
+ * reading, the client's counters say it was released after a barrier, a
+ * cache can be destroyed with no object left over.
+ *
+ * Run with (SMP is where a per-CPU engine breaks):
+ *	./tools/testing/kunit/kunit.py run \
+ *		--kunitconfig=lib/tests/kfree_batch.kunitconfig \
+ *		--arch=x86_64 --qemu_args="-smp 4"
+ *
+ * Copyright (C) 2026 The kfree_batch authors.
+ */
+
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/kfree_batch.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/vmalloc.h>
+
+#define MAGIC	0x6b
+
+/* Lines between these markers hold the WARNINGs that bad input must give. */
+#define EXPECT_WARN_BEGIN "kfree_batch_kunit: expected warnings begin\n"
+#define EXPECT_WARN_END	  "kfree_batch_kunit: expected warnings end\n"
+
+static struct kunit_resource slab_errors_res;
+static int slab_errors;
+
+DEFINE_STATIC_SRCU(test_srcu);
+
+struct test_obj {
+	struct kfree_batch_head head;
+	u8 data[56];
+};
+
+static unsigned long stat(struct kfree_batch *kb, enum kfree_batch_stat_item i)
+{
+	unsigned long stats[KFREE_BATCH_NR_STATS];
+
+	kfree_batch_get_stats(kb, stats);
+	return stats[i];
+}
+
+static void client_exit(void *data)
+{
+	kfree_batch_destroy(data);
+}
+
+/* A client torn down (everything released) when the test ends. */
+static struct kfree_batch *new_client(struct kunit *test,
+				      const struct kfree_batch_gp_ops *ops)
+{
+	struct kfree_batch *kb = kunit_kzalloc(test, sizeof(*kb), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kb);
+	kb->name = "kunit";
+	kb->ops = ops;
+	kb->ssp = &test_srcu;
+	KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, client_exit, kb), 0);
+	return kb;
+}
+
+static struct kmem_cache *new_cache(const char *name, unsigned int size)
+{
+	struct kmem_cache *s = kmem_cache_create(name, size, 0, SLAB_NO_MERGE,
+						 NULL);
+
+	/* As in slub_kunit: keep KFENCE out of leftover-object counting. */
+	if (s)
+		s->flags |= SLAB_SKIP_KFENCE;
+	return s;
+}
+
+static bool intact(const u8 *p, size_t size)
+{
+	return !memchr_inv(p, MAGIC, size);
+}
+
+/*
+ * Wait up to @ms for the client to have released @n objects.  Polls with
+ * sleeps: used only where the engine must release on its own.
+ */
+static bool wait_released(struct kfree_batch *kb, unsigned long n,
+			  unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	while (stat(kb, KFREE_BATCH_RELEASED) < n && time_before(jiffies, end))
+		msleep(20);
+	return stat(kb, KFREE_BATCH_RELEASED) >= n;
+}
+
+/* An RCU reader that started before the add keeps the object alive. */
+static void test_rcu_reader_delays_free(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	u8 *p = kmalloc(256, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MAGIC, 256);
+	rcu_read_lock();
+	kfree_batch_add(kb, p);
+	kfree_batch_flush(kb);
+	/* Other CPUs run the worker meanwhile; the GP cannot end. */
+	mdelay(100);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
+	KUNIT_EXPECT_TRUE(test, intact(p, 256));
+	rcu_read_unlock();
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
+/* The same with a sleeping SRCU reader, which also works on one CPU. */
+static void test_srcu_reader_delays_free(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_srcu_ops);
+	u8 *p = kmalloc(128, GFP_KERNEL);
+	int idx;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, MAGIC, 128);
+	idx = srcu_read_lock(&test_srcu);
+	kfree_batch_add(kb, p);
+	kfree_batch_flush(kb);
+	msleep(300);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
+	KUNIT_EXPECT_TRUE(test, intact(p, 128));
+	srcu_read_unlock(&test_srcu, idx);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+}
+
+struct ptr_kind {
+	const char *name;
+	size_t size;		/* kmalloc size, or cache object size */
+	bool cache;		/* from a named kmem_cache */
+	bool vmalloc;
+	unsigned int count;
+};
+
+static const struct ptr_kind ptr_kinds[] = {
+	{ "cache-32", 32, true, false, 2000 },
+	{ "cache-1000", 1000, true, false, 500 },
+	{ "kmalloc-8", 8, false, false, 2000 },
+	{ "kmalloc-192", 192, false, false, 1000 },
+	{ "kmalloc-4096", 4096, false, false, 200 },
+	{ "kmalloc-large", KMALLOC_MAX_CACHE_SIZE + 1, false, false, 16 },
+	{ "vmalloc", 3 * PAGE_SIZE, false, true, 16 },
+};
+
+static void ptr_kind_desc(const struct ptr_kind *k, char *desc)
+{
+	strscpy(desc, k->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ptr_kinds, ptr_kinds, ptr_kind_desc);
+
+/* Every kind of pointer is freed after the barrier, and none before. */
+static void test_pointer_kinds(struct kunit *test)
+{
+	const struct ptr_kind *k = test->param_value;
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *s = NULL;
+	void **objs;
+	unsigned int i;
+
+	objs = kunit_kcalloc(test, k->count, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	if (k->cache) {
+		s = new_cache("kfree_batch_kunit_kind", k->size);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+	}
+	for (i = 0; i < k->count; i++) {
+		if (s)
+			objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		else if (k->vmalloc)
+			objs[i] = vmalloc(k->size);
+		else
+			objs[i] = kmalloc(k->size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		memset(objs[i], MAGIC, min_t(size_t, k->size, 64));
+	}
+
+	rcu_read_lock();
+	for (i = 0; i < k->count; i++)
+		kfree_batch_add(kb, objs[i]);
+	kfree_batch_flush(kb);
+	mdelay(50);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
+	for (i = 0; i < k->count; i++)
+		KUNIT_EXPECT_TRUE(test, intact(objs[i], min_t(size_t, k->size, 64)));
+	rcu_read_unlock();
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), k->count);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 0);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	if (s) {
+		kmem_cache_destroy(s);
+		KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	}
+}
+
+/* A flood into one cache is released in bulk, many objects per call. */
+static void test_bulk_release(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_bulk", 64);
+	unsigned long released, bulk;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < 10000; i++)
+		kfree_batch_add(kb, kmem_cache_alloc(s, GFP_KERNEL));
+	kfree_batch_barrier(kb);
+	released = stat(kb, KFREE_BATCH_RELEASED);
+	bulk = stat(kb, KFREE_BATCH_BULK_FREES);
+	KUNIT_EXPECT_EQ(test, released, 10000);
+	KUNIT_ASSERT_GT(test, bulk, 0);
+	kunit_info(test, "%lu objects in %lu bulk frees\n", released, bulk);
+	KUNIT_EXPECT_GT(test, released / bulk, 100);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/*
+ * A per-cache barrier lets its cache be destroyed at once, while another
+ * cache's flood is still pending.
+ */
+static void test_barrier_cache(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *a = new_cache("kfree_batch_kunit_a", 96);
+	struct kmem_cache *b = new_cache("kfree_batch_kunit_b", 96);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < 3000; i++) {
+		kfree_batch_add(kb, kmem_cache_alloc(b, GFP_KERNEL));
+		if (i % 100 == 0)
+			kfree_batch_add(kb, kmem_cache_alloc(a, GFP_KERNEL));
+	}
+	rcu_read_lock();
+	for (i = 0; i < 1000; i++)
+		kfree_batch_add(kb, kmem_cache_alloc(b, GFP_KERNEL));
+	rcu_read_unlock();
+
+	kfree_batch_barrier_cache(a);
+	kmem_cache_destroy(a);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	/* b's open batches were left alone. */
+	KUNIT_EXPECT_GT(test, stat(kb, KFREE_BATCH_PENDING), 0);
+
+	kfree_batch_barrier_cache(b);
+	kmem_cache_destroy(b);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
+/* With no batch storage, objects with a head take the fallback list. */
+static void test_fallback(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *o;
+	void *p;
+	int i;
+
+	kb->flags |= KFREE_BATCH_NO_STORAGE;
+	rcu_read_lock();
+	for (i = 0; i < 500; i++) {
+		o = kmalloc(sizeof(*o), GFP_ATOMIC);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kfree_batch_add_head(kb, &o->head, o);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_FALLBACKS), 500);
+
+	/* Headless, no storage: refused, the caller keeps it ... */
+	p = kmalloc(32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, kfree_batch_add(kb, p));
+	/* ... and the sleeping form frees it after a grace period. */
+	kfree_batch_add_mightsleep(kb, p);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 500);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+}
+
+struct irq_ctx {
+	struct hrtimer timer;
+	struct kfree_batch *kb;
+	void *objs[64];
+	struct completion done;
+};
+
+static enum hrtimer_restart irq_add(struct hrtimer *t)
+{
+	struct irq_ctx *c = container_of(t, struct irq_ctx, timer);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c->objs); i++)
+		kfree_batch_add(c->kb, c->objs[i]);
+	complete(&c->done);
+	return HRTIMER_NORESTART;
+}
+
+/* Adds from hard interrupt context. */
+static void test_hardirq_add(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct irq_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->kb = kb;
+	init_completion(&c->done);
+	for (i = 0; i < ARRAY_SIZE(c->objs); i++) {
+		c->objs[i] = kmalloc(64, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, c->objs[i]);
+	}
+	hrtimer_setup(&c->timer, irq_add, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&c->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&c->done);
+	hrtimer_cancel(&c->timer);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(c->objs));
+}
+
+/* The _nolock form under a raw spinlock with interrupts off. */
+static void test_nolock_under_raw_lock(struct kunit *test)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *o[32];
+	unsigned long flags;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		o[i] = kmalloc(sizeof(*o[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	raw_spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		kfree_batch_add_nolock(kb, &o[i]->head, o[i]);
+	raw_spin_unlock_irqrestore(&lock, flags);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(o));
+}
+
+struct flood {
+	struct kfree_batch *kb;
+	struct kmem_cache *caches[3];
+	unsigned int n;
+	struct completion done;
+};
+
+static int flood_fn(void *data)
+{
+	struct flood *f = data;
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++) {
+		kfree_batch_add(f->kb, kmem_cache_alloc(f->caches[i % 3], GFP_KERNEL));
+		if (i % 1024 == 0)
+			cond_resched();
+	}
+	complete(&f->done);
+	return 0;
+}
+
+/* Kthreads on every CPU flood three caches at once. */
+static void test_flood_many_cpus(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct flood *f;
+	struct task_struct *t;
+	unsigned int cpu, nr = 0, i;
+
+	f = kunit_kcalloc(test, nr_cpu_ids, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f[0].caches[0] = new_cache("kfree_batch_kunit_f0", 40);
+	f[0].caches[1] = new_cache("kfree_batch_kunit_f1", 200);
+	f[0].caches[2] = new_cache("kfree_batch_kunit_f2", 700);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_NOT_NULL(test, f[0].caches[i]);
+
+	for_each_online_cpu(cpu) {
+		f[nr].kb = kb;
+		memcpy(f[nr].caches, f[0].caches, sizeof(f[0].caches));
+		f[nr].n = 30000;
+		init_completion(&f[nr].done);
+		t = kthread_run_on_cpu(flood_fn, &f[nr], cpu, "kfb_flood/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		nr++;
+	}
+	for (i = 0; i < nr; i++)
+		wait_for_completion(&f[i].done);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 30000UL * nr);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 30000UL * nr);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	for (i = 0; i < 3; i++)
+		kmem_cache_destroy(f[0].caches[i]);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* The none domain releases without waiting for any grace period. */
+static void test_none_domain(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_none_ops);
+	int i;
+
+	if (num_online_cpus() > 1) {
+		/* The worker runs elsewhere while this reader holds RCU. */
+		rcu_read_lock();
+		kfree_batch_add(kb, kmalloc(32, GFP_ATOMIC));
+		kfree_batch_flush(kb);
+		for (i = 0; i < 200 && !stat(kb, KFREE_BATCH_RELEASED); i++)
+			mdelay(10);
+		rcu_read_unlock();
+		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+	}
+	kfree_batch_add(kb, kmalloc(32, GFP_KERNEL));
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_GP_WAITS), 0);
+}
+
+/* One object on an otherwise idle client is released on its own. */
+static void test_time_bound(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+
+	kfree_batch_add(kb, kmalloc(64, GFP_KERNEL));
+	/* Default bound 1 s, plus a grace period: 10 s is far beyond it. */
+	KUNIT_EXPECT_TRUE(test, wait_released(kb, 1, 10000));
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
+}
+
+static int static_obj[16];
+
+/* NULL is a no-op; pointers no allocator owns are warned about, not freed. */
+static void test_bad_input(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, NULL));
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 0);
+
+	pr_info(EXPECT_WARN_BEGIN);
+	kfree_batch_add(kb, static_obj);
+	kfree_batch_add(kb, p + 8);
+	pr_info(EXPECT_WARN_END);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 2);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 0);
+
+	if (IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD)) {
+		kfree_batch_add(kb, p);
+		pr_info(EXPECT_WARN_BEGIN);
+		kfree_batch_add(kb, p);
+		pr_info(EXPECT_WARN_END);
+		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 3);
+		kfree_batch_barrier(kb);
+		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+	} else {
+		kfree(p);
+		kunit_info(test, "double add not checked: needs CONFIG_DEBUG_OBJECTS_RCU_HEAD\n");
+	}
+}
+
+static int test_init(struct kunit *test)
+{
+	slab_errors = 0;
+	kunit_add_named_resource(test, NULL, NULL, &slab_errors_res,
+				 "slab_errors", &slab_errors);
+	return 0;
+}
+
+static struct kunit_case kfree_batch_test_cases[] = {
+	KUNIT_CASE(test_rcu_reader_delays_free),
+	KUNIT_CASE(test_srcu_reader_delays_free),
+	KUNIT_CASE_PARAM(test_pointer_kinds, ptr_kinds_gen_params),
+	KUNIT_CASE(test_bulk_release),
+	KUNIT_CASE(test_barrier_cache),
+	KUNIT_CASE(test_fallback),
+	KUNIT_CASE(test_hardirq_add),
+	KUNIT_CASE(test_nolock_under_raw_lock),
+	KUNIT_CASE(test_none_domain),
+	KUNIT_CASE(test_time_bound),
+	KUNIT_CASE(test_bad_input),
+	KUNIT_CASE_SLOW(test_flood_many_cpus),
+	{}
+};
+
+static struct kunit_suite kfree_batch_test_suite = {
+	.name = "kfree_batch",
+	.init = test_init,
+	.test_cases = kfree_batch_test_cases,
+};
+kunit_test_suite(kfree_batch_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for kfree_batch");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,1162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kfree_batch: a deferred-free engine, grouped per CPU and per kmem_cache.
+ *
+ * Copyright (C) 2026 The kfree_batch authors.
+ *
+ * Coding conventions in this file:
+ *
+ * - kc is a client's per-CPU state, struct kfree_batch_cpu.  Its ->lock is
+ *   a raw spinlock because adds come with raw spinlocks held and with
+ *   interrupts off, and because other CPUs (barriers, the worker of a CPU
+ *   that went offline) take it.  Nothing is allocated and nothing is woken
+ *   with it held.
+ * - __kfree_batch_* and kc_* helpers expect kc->lock held (lockdep says so);
+ *   drain_* helpers expect kc->drain_lock held.
+ * - A block is sealed when it receives its cookie; it is released only
+ *   once the domain says that cookie has passed, and that is checked again
+ *   right before the release.
+ */
+
+#define pr_fmt(fmt) "kfree_batch: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/debugobjects.h>
+#include <linux/gfp.h>
+#include <linux/hash.h>
+#include <linux/jiffies.h>
+#include <linux/kasan.h>
+#include <linux/kfree_batch.h>
+#include <linux/minmax.h>
+#include <linux/seq_file.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/vmalloc.h>
+
+#include "slab.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "kfree_batch."
+
+/* ============================ Data ================================== */
+
+/**
+ * struct kfree_batch_block - a page of pointers to objects of one kind
+ * @next: the next block on a sealed list or in the reserve.
+ * @s: the kmem_cache of every object, for %KFB_SLAB.
+ * @kind: %KFB_SLAB, %KFB_LARGE or %KFB_VMALLOC.
+ * @nr: the number of objects in @objs.
+ * @opened: jiffies when the first object was added.
+ * @cookie: the grace-period state taken when the block was sealed.
+ * @objs: the objects.
+ */
+struct kfree_batch_block {
+	struct kfree_batch_block *next;
+	struct kmem_cache *s;
+	unsigned int kind;
+	unsigned int nr;
+	unsigned long opened;
+	union kfree_batch_cookie cookie;
+	void *objs[];
+};
+
+enum { KFB_SLAB, KFB_LARGE, KFB_VMALLOC, KFB_BAD };
+
+#define KFB_BLOCK_OBJS \
+	((PAGE_SIZE - sizeof(struct kfree_batch_block)) / sizeof(void *))
+
+/* A partly filled batch is sealed this long after its first add. */
+static unsigned int seal_ms = 1000;
+module_param(seal_ms, uint, 0644);
+MODULE_PARM_DESC(seal_ms, "Milliseconds before a partly filled batch is sealed");
+
+/* Empty blocks each CPU keeps per client, refilled in process context. */
+static unsigned int reserve_pages = 4;
+module_param(reserve_pages, uint, 0644);
+MODULE_PARM_DESC(reserve_pages, "Empty batch pages kept per CPU and client");
+
+/* The most empty blocks a CPU keeps per client when adds outrun the reserve. */
+#define KFB_RESERVE_MAX	256
+
+static const char * const kfree_batch_stat_names[] = {
+	[KFREE_BATCH_ADDED]	 = "added",
+	[KFREE_BATCH_RELEASED]	 = "released",
+	[KFREE_BATCH_SEALED]	 = "sealed",
+	[KFREE_BATCH_GP_WAITS]	 = "gp_waits",
+	[KFREE_BATCH_BULK_FREES] = "bulk_frees",
+	[KFREE_BATCH_FALLBACKS]	 = "fallbacks",
+	[KFREE_BATCH_LEAKED]	 = "leaked",
+	[KFREE_BATCH_PENDING]	 = "pending",
+	[KFREE_BATCH_PEAK]	 = "peak_pending",
+};
+static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
+
+static struct workqueue_struct *kfree_batch_wq;
+static DEFINE_MUTEX(kfree_batch_clients_lock);
+static LIST_HEAD(kfree_batch_clients);
+static struct dentry *kfree_batch_debugfs;
+
+/* ====================== Grace-period domains ======================== */
+
+static void rcu_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+	get_state_synchronize_rcu_full(&c->rcu);
+}
+
+static bool rcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+	return poll_state_synchronize_rcu_full(&c->rcu);
+}
+
+static void rcu_call(struct kfree_batch *kb, struct rcu_head *head,
+		     rcu_callback_t func)
+{
+	call_rcu(head, func);
+}
+
+static void rcu_sync(struct kfree_batch *kb)
+{
+	synchronize_rcu();
+}
+
+static void rcu_barrier_op(struct kfree_batch *kb)
+{
+	rcu_barrier();
+}
+
+const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
+	.name = "rcu",
+	.snapshot = rcu_snapshot,
+	.poll = rcu_poll,
+	.call = rcu_call,
+	.synchronize = rcu_sync,
+	.barrier = rcu_barrier_op,
+};
+EXPORT_SYMBOL_GPL(kfree_batch_rcu_ops);
+
+static void srcu_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+	c->seq = get_state_synchronize_srcu(kb->ssp);
+}
+
+static bool srcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+	return poll_state_synchronize_srcu(kb->ssp, c->seq);
+}
+
+static void srcu_call(struct kfree_batch *kb, struct rcu_head *head,
+		      rcu_callback_t func)
+{
+	call_srcu(kb->ssp, head, func);
+}
+
+static void srcu_sync(struct kfree_batch *kb)
+{
+	synchronize_srcu(kb->ssp);
+}
+
+static void srcu_barrier_op(struct kfree_batch *kb)
+{
+	srcu_barrier(kb->ssp);
+}
+
+const struct kfree_batch_gp_ops kfree_batch_srcu_ops = {
+	.name = "srcu",
+	.snapshot = srcu_snapshot,
+	.poll = srcu_poll,
+	.call = srcu_call,
+	.synchronize = srcu_sync,
+	.barrier = srcu_barrier_op,
+};
+EXPORT_SYMBOL_GPL(kfree_batch_srcu_ops);
+
+static void none_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+}
+
+static bool none_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+{
+	return true;
+}
+
+static void none_nop(struct kfree_batch *kb)
+{
+}
+
+const struct kfree_batch_gp_ops kfree_batch_none_ops = {
+	.name = "none",
+	.snapshot = none_snapshot,
+	.poll = none_poll,
+	.synchronize = none_nop,
+	.barrier = none_nop,
+};
+EXPORT_SYMBOL_GPL(kfree_batch_none_ops);
+
+/* ========================= Debugging ================================ */
+
+#ifdef CONFIG_DEBUG_OBJECTS_RCU_HEAD
+static bool kfb_is_static_object(void *addr)
+{
+	/* Objects are tracked from their first add: nothing to initialise. */
+	return true;
+}
+
+static const struct debug_obj_descr kfb_debug_descr = {
+	.name = "kfree_batch object",
+	.is_static_object = kfb_is_static_object,
+};
+
+/* Returns false for an object that is already pending: a double add. */
+static bool kfb_debug_queue(void *ptr)
+{
+	return debug_object_activate(ptr, &kfb_debug_descr) == 0;
+}
+
+static void kfb_debug_unqueue(void *ptr)
+{
+	debug_object_deactivate(ptr, &kfb_debug_descr);
+	debug_object_free(ptr, &kfb_debug_descr);
+}
+#else
+static inline bool kfb_debug_queue(void *ptr) { return true; }
+static inline void kfb_debug_unqueue(void *ptr) { }
+#endif
+
+/* ========================== Internals =============================== */
+
+/*
+ * Which allocator owns @ptr.  Reads only struct page and struct slab, so
+ * it is safe in any context, NMI included.
+ */
+static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
+{
+	struct page *page;
+	struct slab *slab;
+
+	*sp = NULL;
+	if (is_vmalloc_addr(ptr))
+		return PAGE_ALIGNED(ptr) ? KFB_VMALLOC : KFB_BAD;
+	if (!virt_addr_valid(ptr))
+		return KFB_BAD;
+	page = virt_to_page(ptr);
+	slab = page_slab(page);
+	if (slab) {
+		*sp = slab->slab_cache;
+		/* An interior pointer would corrupt the freelist. */
+		if (kvmalloc_obj_start_addr((void *)ptr) != kasan_reset_tag(ptr))
+			return KFB_BAD;
+		return KFB_SLAB;
+	}
+	if (PageLargeKmalloc(page) && PAGE_ALIGNED(ptr))
+		return KFB_LARGE;
+	return KFB_BAD;
+}
+
+static unsigned int kfb_slot(unsigned int kind, struct kmem_cache *s)
+{
+	if (kind == KFB_SLAB)
+		return hash_ptr(s, ilog2(KFREE_BATCH_CACHE_SLOTS));
+	return KFREE_BATCH_CACHE_SLOTS + kind - KFB_LARGE;
+}
+
+/* Warn once per call site class, and count what is not freed. */
+static void kfb_leak(struct kfree_batch_cpu *kc, const void *ptr,
+		     const char *why)
+{
+	WARN(1, "kfree_batch: %s: %s %p not freed\n",
+	     kc->kb->name, why, ptr);
+	kc->stats[KFREE_BATCH_LEAKED]++;
+}
+
+/* Arm the CPU's worker to run within @delay jiffies.  Never wakes a task. */
+static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
+{
+	unsigned long when = jiffies + delay;
+
+	lockdep_assert_held(&kc->lock);
+	if (!smp_load_acquire(&kc->kb->live))
+		return;
+	if (kc->armed && time_before_eq(kc->armed_until, when))
+		return;
+	/*
+	 * A delay of at least one jiffy only arms a timer: safe with raw
+	 * locks held and from code that holds scheduler locks.
+	 */
+	mod_delayed_work(kfree_batch_wq, &kc->work, max(delay, 1UL));
+	kc->armed = true;
+	kc->armed_until = when;
+}
+
+static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
+{
+	lockdep_assert_held(&kc->lock);
+	kc->kb->ops->snapshot(kc->kb, &b->cookie);
+	b->next = NULL;
+	if (kc->sealed_tail)
+		kc->sealed_tail->next = b;
+	else
+		kc->sealed = b;
+	kc->sealed_tail = b;
+	kc->stats[KFREE_BATCH_SEALED]++;
+}
+
+/* Seal open batches opened before @before (all of them if @all). */
+static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
+			 unsigned long before, struct kmem_cache *only)
+{
+	struct kfree_batch_block *b;
+	int i;
+
+	lockdep_assert_held(&kc->lock);
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
+		b = kc->open[i];
+		if (!b || (only && b->s != only))
+			continue;
+		if (all || only || time_before_eq(b->opened, before)) {
+			kc->open[i] = NULL;
+			kc_seal(kc, b);
+		}
+	}
+	/* One newer cookie covers objects linked before it, too. */
+	if (kc->heads && (all || !only)) {
+		struct kfree_batch_head **tail = &kc->heads;
+
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = kc->heads_sealed;
+		kc->heads_sealed = kc->heads;
+		kc->heads = NULL;
+		kc->kb->ops->snapshot(kc->kb, &kc->heads_cookie);
+	}
+}
+
+static bool kc_has_open(struct kfree_batch_cpu *kc)
+{
+	int i;
+
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+		if (kc->open[i])
+			return true;
+	return kc->heads != NULL;
+}
+
+static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
+{
+	return max(READ_ONCE(reserve_pages), kc->reserve_target);
+}
+
+/*
+ * An empty block from the reserve.  When the reserve is dry, grow its
+ * target so that the worker keeps more, and try the page allocator's
+ * opportunistic path, which is safe in any context and under raw locks.
+ */
+static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
+{
+	struct kfree_batch_block *b = kc->reserve;
+	struct page *page;
+
+	lockdep_assert_held(&kc->lock);
+	if (kc->kb->flags & KFREE_BATCH_NO_STORAGE)
+		return NULL;
+	if (b) {
+		kc->reserve = b->next;
+		kc->nr_reserve--;
+		return b;
+	}
+	kc->reserve_target = min(kc->reserve_target * 2 + 1, KFB_RESERVE_MAX);
+	kc->short_of_blocks = true;
+	page = alloc_pages_nolock(0, NUMA_NO_NODE, 0);
+	return page ? page_address(page) : NULL;
+}
+
+static void kc_count_add(struct kfree_batch_cpu *kc)
+{
+	kc->stats[KFREE_BATCH_ADDED]++;
+	kc->pending++;
+	if (kc->pending > kc->peak)
+		kc->peak = kc->pending;
+}
+
+/*
+ * Put @ptr into the open batch of its cache on this CPU.  Returns false
+ * when no batch slot can be had; the caller then falls back.
+ */
+static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
+			      unsigned int kind, struct kmem_cache *s)
+{
+	unsigned int slot = kfb_slot(kind, s);
+	struct kfree_batch_block *b = kc->open[slot];
+
+	lockdep_assert_held(&kc->lock);
+	if (b && (b->s != s || b->kind != kind)) {
+		/* Another cache hashed here: seal its batch, keep memory bounded. */
+		kc->open[slot] = NULL;
+		kc_seal(kc, b);
+		b = NULL;
+	}
+	if (!b) {
+		b = kc_new_block(kc);
+		if (!b)
+			return false;
+		b->s = s;
+		b->kind = kind;
+		b->nr = 0;
+		b->opened = jiffies;
+		kc->open[slot] = b;
+	}
+	b->objs[b->nr++] = ptr;
+	kc_count_add(kc);
+	if (b->nr == KFB_BLOCK_OBJS) {
+		kc->open[slot] = NULL;
+		kc_seal(kc, b);
+		kc_arm(kc, 1);
+	} else {
+		kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
+	}
+	return true;
+}
+
+static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
+				   struct kfree_batch_head *head)
+{
+	lockdep_assert_held(&kc->lock);
+	head->next = kc->heads;
+	kc->heads = head;
+	kc->stats[KFREE_BATCH_FALLBACKS]++;
+	kc_count_add(kc);
+	/* No storage: let the worker refill the reserve soon. */
+	kc_arm(kc, 1);
+}
+
+/* Checks common to every add; false means the object must not be queued. */
+static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
+		       struct kmem_cache **s)
+{
+	struct kfree_batch_cpu *kc;
+	unsigned long flags;
+	const char *why;
+
+	*kind = kfb_classify(ptr, s);
+	if (*kind == KFB_BAD)
+		why = "pointer owned by no allocator";
+	else if (!kfb_debug_queue(ptr))
+		why = "object added twice";
+	else
+		return true;
+	local_irq_save(flags);
+	kc = this_cpu_ptr(kb->pcpu);
+	raw_spin_lock(&kc->lock);
+	kfb_leak(kc, ptr, why);
+	raw_spin_unlock(&kc->lock);
+	local_irq_restore(flags);
+	return false;
+}
+
+/* Add @ptr, with @head as the fallback if not NULL.  False: not queued. */
+static bool kfb_add(struct kfree_batch *kb, void *ptr,
+		    struct kfree_batch_head *head)
+{
+	struct kfree_batch_cpu *kc;
+	struct kmem_cache *s;
+	unsigned int kind;
+	unsigned long flags;
+	bool queued;
+
+	if (!ptr)
+		return true;
+	if (!kfb_accept(kb, ptr, &kind, &s))
+		return true;
+	kasan_record_aux_stack(ptr);
+
+	local_irq_save(flags);
+	kc = this_cpu_ptr(kb->pcpu);
+	raw_spin_lock(&kc->lock);
+	queued = __kfree_batch_add(kc, ptr, kind, s);
+	if (!queued && head) {
+		__kfree_batch_add_head(kc, head);
+		queued = true;
+	}
+	raw_spin_unlock(&kc->lock);
+	local_irq_restore(flags);
+	if (!queued)
+		kfb_debug_unqueue(ptr);
+	return queued;
+}
+
+/* ============================ Release =============================== */
+
+static void kfb_free_block_page(struct kfree_batch_cpu *kc,
+				struct kfree_batch_block *b)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	if (kc->nr_reserve < kc_reserve_target(kc)) {
+		b->next = kc->reserve;
+		kc->reserve = b;
+		kc->nr_reserve++;
+		b = NULL;
+	}
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+	if (b)
+		free_page((unsigned long)b);
+}
+
+/* The last check before a free: never release before the grace period. */
+static void drain_check_gp(struct kfree_batch_cpu *kc,
+			   union kfree_batch_cookie *c)
+{
+	struct kfree_batch *kb = kc->kb;
+
+	if (WARN_ONCE(!kb->ops->poll(kb, c),
+		      "kfree_batch: %s: batch released before its grace period\n",
+		      kb->name))
+		kb->ops->synchronize(kb);
+}
+
+static void drain_vfree(void *ptr)
+{
+	struct vm_struct *area = find_vm_area(ptr);
+
+	if (WARN_ONCE(!area || area->addr != ptr,
+		      "kfree_batch: %p is not the start of a vmalloc area, not freed\n",
+		      ptr))
+		return;
+	vfree(ptr);
+}
+
+static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&kc->drain_lock);
+	drain_check_gp(kc, &b->cookie);
+	for (i = 0; i < b->nr; i++)
+		kfb_debug_unqueue(b->objs[i]);
+	switch (b->kind) {
+	case KFB_SLAB:
+		kmem_cache_free_bulk(b->s, b->nr, b->objs);
+		break;
+	case KFB_LARGE:
+		kfree_bulk(b->nr, b->objs);
+		break;
+	case KFB_VMALLOC:
+		for (i = 0; i < b->nr; i++) {
+			drain_vfree(b->objs[i]);
+			cond_resched();
+		}
+		break;
+	}
+	kc->released += b->nr;
+	kc->bulk_frees++;
+	kfb_free_block_page(kc, b);
+}
+
+static void drain_heads(struct kfree_batch_cpu *kc,
+			struct kfree_batch_head *head,
+			union kfree_batch_cookie *c)
+{
+	struct kfree_batch_head *next;
+	void *ptr;
+
+	lockdep_assert_held(&kc->drain_lock);
+	if (!head)
+		return;
+	drain_check_gp(kc, c);
+	for (; head; head = next) {
+		next = head->next;
+		ptr = kvmalloc_obj_start_addr(head);
+		kfb_debug_unqueue(ptr);
+		kvfree(ptr);
+		kc->released++;
+		cond_resched();
+	}
+}
+
+/*
+ * Detach from @kc the sealed batches whose grace period has passed (of
+ * cache @only, if not NULL), and the sealed fallback list if it is ready.
+ */
+static struct kfree_batch_block *
+__kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
+		     struct kfree_batch_head **heads,
+		     union kfree_batch_cookie *heads_cookie)
+{
+	struct kfree_batch *kb = kc->kb;
+	struct kfree_batch_block *b, **pp = &kc->sealed, *ready = NULL;
+
+	lockdep_assert_held(&kc->lock);
+	kc->sealed_tail = NULL;
+	while ((b = *pp)) {
+		if ((!only || b->s == only) && kb->ops->poll(kb, &b->cookie)) {
+			*pp = b->next;
+			b->next = ready;
+			ready = b;
+			kc->pending -= b->nr;
+			continue;
+		}
+		kc->sealed_tail = b;
+		pp = &b->next;
+	}
+	*heads = NULL;
+	if (kc->heads_sealed && kb->ops->poll(kb, &kc->heads_cookie)) {
+		struct kfree_batch_head *h;
+
+		for (h = kc->heads_sealed; h; h = h->next)
+			kc->pending--;
+		*heads = kc->heads_sealed;
+		*heads_cookie = kc->heads_cookie;
+		kc->heads_sealed = NULL;
+	}
+	return ready;
+}
+
+/* Release what is ready on @kc.  Returns true if sealed batches remain. */
+static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only)
+{
+	struct kfree_batch_block *ready, *next;
+	union kfree_batch_cookie heads_cookie;
+	struct kfree_batch_head *heads;
+	bool more;
+
+	lockdep_assert_held(&kc->drain_lock);
+	raw_spin_lock_irq(&kc->lock);
+	ready = __kfree_batch_detach(kc, only, &heads, &heads_cookie);
+	more = kc->sealed || kc->heads_sealed;
+	raw_spin_unlock_irq(&kc->lock);
+
+	for (; ready; ready = next) {
+		next = ready->next;
+		drain_block(kc, ready);
+		cond_resched();
+	}
+	drain_heads(kc, heads, &heads_cookie);
+	return more;
+}
+
+/* Keep @kc's reserve full; process context, may sleep briefly. */
+static void drain_refill(struct kfree_batch_cpu *kc)
+{
+	struct kfree_batch_block *b;
+	unsigned int target;
+
+	raw_spin_lock_irq(&kc->lock);
+	/* Shrink a grown target again once adds no longer run dry. */
+	if (!kc->short_of_blocks)
+		kc->reserve_target /= 2;
+	kc->short_of_blocks = false;
+	target = kc_reserve_target(kc);
+	raw_spin_unlock_irq(&kc->lock);
+
+	while (READ_ONCE(kc->nr_reserve) < target) {
+		/* NORETRY/NOMEMALLOC: a reserve is not worth reclaim or OOM. */
+		b = (void *)__get_free_page(GFP_KERNEL | __GFP_NORETRY |
+					    __GFP_NOMEMALLOC | __GFP_NOWARN);
+		if (!b)
+			return;
+		kfb_free_block_page(kc, b);
+	}
+}
+
+/*
+ * Run the worker now.  Marked armed first, under the lock, so that an add
+ * racing with us does not push the run back by the seal delay; the queueing
+ * itself, which may wake a worker, is done without the raw lock held.
+ */
+static void kc_kick(struct kfree_batch_cpu *kc)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	kc->gp_pending = false;
+	kc->armed = true;
+	kc->armed_until = jiffies;
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+	mod_delayed_work(kfree_batch_wq, &kc->work, 0);
+}
+
+static void kfb_gp_done(struct rcu_head *head)
+{
+	/* Softirq or rcuc kthread context: waking the worker is fine here. */
+	kc_kick(container_of(head, struct kfree_batch_cpu, gp_head));
+}
+
+/* Wait for the grace period of what remains sealed: one callback per CPU. */
+static void drain_wait_gp(struct kfree_batch_cpu *kc)
+{
+	struct kfree_batch *kb = kc->kb;
+	bool call = false;
+
+	raw_spin_lock_irq(&kc->lock);
+	if ((kc->sealed || kc->heads_sealed) && !kc->gp_pending) {
+		kc->gp_pending = true;
+		kc->stats[KFREE_BATCH_GP_WAITS]++;
+		call = true;
+	}
+	raw_spin_unlock_irq(&kc->lock);
+	if (!call)
+		return;
+	if (kb->ops->call) {
+		kb->ops->call(kb, &kc->gp_head, kfb_gp_done);
+	} else {
+		kc_kick(kc);
+	}
+}
+
+static void kfree_batch_work(struct work_struct *work)
+{
+	struct kfree_batch_cpu *kc = container_of(to_delayed_work(work),
+						  struct kfree_batch_cpu, work);
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
+	unsigned long next = 0;
+	int i;
+
+	mutex_lock(&kc->drain_lock);
+	raw_spin_lock_irq(&kc->lock);
+	kc->armed = false;
+	kc_seal_open(kc, kc->flush, jiffies - delay, NULL);
+	kc->flush = false;
+	raw_spin_unlock_irq(&kc->lock);
+
+	drain_ready(kc, NULL);
+	drain_refill(kc);
+	drain_wait_gp(kc);
+
+	/* Come back when the oldest open batch is due. */
+	raw_spin_lock_irq(&kc->lock);
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+		if (kc->open[i] && (!next || time_before(kc->open[i]->opened, next)))
+			next = kc->open[i]->opened;
+	if (next)
+		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
+	else if (kc->heads)
+		kc_arm(kc, delay);
+	raw_spin_unlock_irq(&kc->lock);
+	mutex_unlock(&kc->drain_lock);
+}
+
+void __kfree_batch_irq_work(struct irq_work *work)
+{
+	struct kfree_batch_cpu *kc = container_of(work, struct kfree_batch_cpu,
+						  deferred_work);
+	struct llist_node *node = llist_del_all(&kc->deferred), *next;
+	struct kfree_batch_head *head;
+
+	for (; node; node = next) {
+		next = node->next;
+		head = (struct kfree_batch_head *)node;
+		kfree_batch_add_head(kc->kb, head, kvmalloc_obj_start_addr(head));
+	}
+}
+EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
+
+/* Seal everything on every CPU; true if anything is waiting. */
+static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	bool found = false;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		irq_work_sync(&kc->deferred_work);
+		raw_spin_lock_irq(&kc->lock);
+		kc_seal_open(kc, true, 0, only);
+		for (b = kc->sealed; b && !found; b = b->next)
+			found = !only || b->s == only;
+		found |= kc->heads_sealed != NULL;
+		raw_spin_unlock_irq(&kc->lock);
+	}
+	return found;
+}
+
+/* Wait for one grace period, then release what was sealed before it. */
+static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu;
+
+	if (kfb_seal_all(kb, only))
+		kb->ops->synchronize(kb);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		/* Taking drain_lock also waits for a release in progress. */
+		mutex_lock(&kc->drain_lock);
+		drain_ready(kc, only);
+		mutex_unlock(&kc->drain_lock);
+	}
+}
+
+/* =========================== Shrinker =============================== */
+
+static unsigned long kfb_count(struct shrinker *shrink,
+			       struct shrink_control *sc)
+{
+	unsigned long stats[KFREE_BATCH_NR_STATS], count = 0;
+	struct kfree_batch *kb;
+
+	if (!mutex_trylock(&kfree_batch_clients_lock))
+		return 0;
+	list_for_each_entry(kb, &kfree_batch_clients, node) {
+		kfree_batch_get_stats(kb, stats);
+		count += stats[KFREE_BATCH_PENDING];
+	}
+	mutex_unlock(&kfree_batch_clients_lock);
+	return count ? count : SHRINK_EMPTY;
+}
+
+static unsigned long kfb_scan(struct shrinker *shrink,
+			      struct shrink_control *sc)
+{
+	struct kfree_batch *kb;
+
+	/* Seal and release early; the memory comes back after the GP. */
+	if (!mutex_trylock(&kfree_batch_clients_lock))
+		return SHRINK_STOP;
+	list_for_each_entry(kb, &kfree_batch_clients, node)
+		kfree_batch_flush(kb);
+	mutex_unlock(&kfree_batch_clients_lock);
+	return SHRINK_STOP;
+}
+
+/* =========================== debugfs ================================ */
+
+static int kfb_stats_show(struct seq_file *m, void *v)
+{
+	struct kfree_batch *kb = m->private;
+	unsigned long stats[KFREE_BATCH_NR_STATS];
+	int i;
+
+	kfree_batch_get_stats(kb, stats);
+	seq_printf(m, "domain %s\n", kb->ops->name);
+	for (i = 0; i < KFREE_BATCH_NR_STATS; i++)
+		seq_printf(m, "%s %lu\n", kfree_batch_stat_names[i], stats[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kfb_stats);
+
+/* ======================= Public interface =========================== */
+
+/**
+ * kfree_batch_init - make a client ready to release objects
+ * @kb: the client: defined with DEFINE_KFREE_BATCH(), or with @name, @ops
+ *	(and @ssp for SRCU) set and everything else zero.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM if the per-CPU state could not be allocated.
+ */
+int kfree_batch_init(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu;
+
+	if (!kb->pcpu_static) {
+		kb->pcpu = alloc_percpu(struct kfree_batch_cpu);
+		if (!kb->pcpu)
+			return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		if (!kb->pcpu_static) {
+			raw_spin_lock_init(&kc->lock);
+			kc->deferred_work =
+				IRQ_WORK_INIT_HARD(__kfree_batch_irq_work);
+		}
+		mutex_init(&kc->drain_lock);
+		INIT_DELAYED_WORK(&kc->work, kfree_batch_work);
+		kc->kb = kb;
+		kc->cpu = cpu;
+		drain_refill(kc);
+	}
+	mutex_lock(&kfree_batch_clients_lock);
+	list_add_tail(&kb->node, &kfree_batch_clients);
+	kb->debugfs = debugfs_create_dir(kb->name, kfree_batch_debugfs);
+	debugfs_create_file("stats", 0444, kb->debugfs, kb, &kfb_stats_fops);
+	mutex_unlock(&kfree_batch_clients_lock);
+	/* Pairs with the smp_load_acquire() in kc_arm(). */
+	smp_store_release(&kb->live, true);
+	/* Release what was added before init (static clients). */
+	kfree_batch_flush(kb);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kfree_batch_init);
+
+/**
+ * kfree_batch_destroy - release every pending object and tear a client down
+ * @kb: a client set up by kfree_batch_init().
+ *
+ * The caller must make sure that nothing adds to @kb any more.
+ *
+ * Context: process context; sleeps for a grace period.
+ * Return: nothing; every object added before the call has been freed.
+ */
+void kfree_batch_destroy(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	int cpu;
+
+	mutex_lock(&kfree_batch_clients_lock);
+	list_del(&kb->node);
+	debugfs_remove_recursive(kb->debugfs);
+	mutex_unlock(&kfree_batch_clients_lock);
+
+	kfree_batch_barrier(kb);
+	WRITE_ONCE(kb->live, false);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		cancel_delayed_work_sync(&kc->work);
+	}
+	/* A grace-period callback may still be in flight; it queues work. */
+	kb->ops->barrier(kb);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		cancel_delayed_work_sync(&kc->work);
+		while ((b = kc->reserve)) {
+			kc->reserve = b->next;
+			free_page((unsigned long)b);
+		}
+		kc->nr_reserve = 0;
+	}
+	if (!kb->pcpu_static) {
+		free_percpu(kb->pcpu);
+		kb->pcpu = NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(kfree_batch_destroy);
+
+/**
+ * kfree_batch_add - free an object after @kb's grace period
+ * @kb: the client.
+ * @ptr: the start of an object from kmalloc(), kmem_cache_alloc(), vmalloc()
+ *	or kvmalloc(); NULL is ignored.
+ *
+ * The object is put in a batch of its kmem_cache on this CPU and freed
+ * once a grace period of @kb's domain that started after this call has
+ * ended.  Without a head, the object needs a batch slot: if the per-CPU
+ * reserve is empty and no storage can be had, it is not queued.
+ *
+ * Context: any context but NMI, with raw spinlocks held too; never sleeps.
+ * Return: true if the object was queued (or was NULL, or was refused with
+ * a warning as a bad pointer or a double add), false if no storage was
+ * available: the caller still owns it.
+ */
+bool kfree_batch_add(struct kfree_batch *kb, void *ptr)
+{
+	return kfb_add(kb, ptr, NULL);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_add);
+
+/**
+ * kfree_batch_add_head - free an object with an embedded head after a GP
+ * @kb: the client.
+ * @head: a struct kfree_batch_head in @ptr's first page, used only when no
+ *	batch slot can be had.
+ * @ptr: the start of the object; NULL is ignored.
+ *
+ * Like kfree_batch_add(), but never fails: without a batch slot the object
+ * is linked through @head.
+ *
+ * Context: any context but NMI, with raw spinlocks held too; never sleeps.
+ * Return: nothing; the object belongs to @kb from now on.
+ */
+void kfree_batch_add_head(struct kfree_batch *kb, struct kfree_batch_head *head,
+			  void *ptr)
+{
+	kfb_add(kb, ptr, head);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_add_head);
+
+/**
+ * kfree_batch_add_nolock - free an object after a GP, from any context
+ * @kb: the client.
+ * @head: the object's struct kfree_batch_head, in its first page.
+ * @ptr: the start of the object; NULL is ignored.
+ *
+ * In NMI context the object is put on a lockless per-CPU list and an
+ * irq_work adds it to a batch; elsewhere this is kfree_batch_add_head().
+ *
+ * Context: any context, NMI included; never sleeps, never spins on a lock
+ * in NMI context.
+ * Return: nothing; the object belongs to @kb from now on.
+ */
+void kfree_batch_add_nolock(struct kfree_batch *kb,
+			    struct kfree_batch_head *head, void *ptr)
+{
+	struct kfree_batch_cpu *kc;
+
+	if (!ptr)
+		return;
+	if (!in_nmi()) {
+		kfb_add(kb, ptr, head);
+		return;
+	}
+	kc = this_cpu_ptr(kb->pcpu);
+	if (llist_add((struct llist_node *)head, &kc->deferred))
+		irq_work_queue(&kc->deferred_work);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_add_nolock);
+
+/**
+ * kfree_batch_add_mightsleep - free a headless object after a GP, may sleep
+ * @kb: the client.
+ * @ptr: the start of the object; NULL is ignored.
+ *
+ * Like kfree_batch_add(), but when no batch slot can be had it allocates
+ * one, and as a last resort waits for a grace period and frees @ptr itself.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing; the object belongs to @kb from now on.
+ */
+void kfree_batch_add_mightsleep(struct kfree_batch *kb, void *ptr)
+{
+	struct kfree_batch_cpu *kc;
+	void *page;
+
+	might_sleep();
+	if (kfree_batch_add(kb, ptr))
+		return;
+	if (!(kb->flags & KFREE_BATCH_NO_STORAGE)) {
+		page = (void *)__get_free_page(GFP_KERNEL | __GFP_NORETRY |
+					       __GFP_NOMEMALLOC | __GFP_NOWARN);
+		if (page) {
+			kc = raw_cpu_ptr(kb->pcpu);
+			kfb_free_block_page(kc, page);
+			if (kfree_batch_add(kb, ptr))
+				return;
+		}
+	}
+	kb->ops->synchronize(kb);
+	kvfree(ptr);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_add_mightsleep);
+
+/**
+ * kfree_batch_flush - seal partly filled batches now
+ * @kb: the client.
+ *
+ * Asks every CPU's worker to seal its open batches now instead of when
+ * their time bound expires; they are released after their grace period.
+ *
+ * Context: any context but NMI; never sleeps.
+ * Return: nothing.
+ */
+void kfree_batch_flush(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	unsigned long flags;
+	int cpu;
+
+	if (!READ_ONCE(kb->live))
+		return;
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		raw_spin_lock_irqsave(&kc->lock, flags);
+		if (kc_has_open(kc) || kc->sealed || kc->heads_sealed) {
+			kc->flush = true;
+			kc_arm(kc, 1);
+		}
+		raw_spin_unlock_irqrestore(&kc->lock, flags);
+	}
+}
+EXPORT_SYMBOL_GPL(kfree_batch_flush);
+
+/**
+ * kfree_batch_barrier - wait until every object added so far is freed
+ * @kb: the client.
+ *
+ * Seals every batch of @kb, waits for one grace period of its domain and
+ * releases them.  Objects added concurrently with the call may or may not
+ * be freed when it returns.
+ *
+ * Context: process context; sleeps for a grace period if anything is
+ * pending.
+ * Return: nothing; every object added to @kb before the call has been
+ * freed.
+ */
+void kfree_batch_barrier(struct kfree_batch *kb)
+{
+	might_sleep();
+	kfb_drain_all(kb, NULL);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_barrier);
+
+/**
+ * kfree_batch_barrier_cache - wait until one cache's pending objects are freed
+ * @s: the kmem_cache.
+ *
+ * For every client, seals the batches of @s only, waits for a grace period
+ * of that client's domain if it had any, and releases them: the cost
+ * follows what @s has pending, and with nothing pending it returns without
+ * waiting.  Objects of @s on a fallback list are released too.
+ *
+ * Context: process context; may sleep.
+ * Return: nothing; every object of @s added before the call has been freed.
+ */
+void kfree_batch_barrier_cache(struct kmem_cache *s)
+{
+	struct kfree_batch *kb;
+
+	might_sleep();
+	mutex_lock(&kfree_batch_clients_lock);
+	list_for_each_entry(kb, &kfree_batch_clients, node)
+		kfb_drain_all(kb, s);
+	mutex_unlock(&kfree_batch_clients_lock);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
+
+/**
+ * kfree_batch_get_stats - read a client's counters
+ * @kb: the client.
+ * @stats: filled with the counters, indexed by enum kfree_batch_stat_item.
+ *
+ * The counters are summed over CPUs without stopping them: each is exact
+ * once @kb is quiet (after kfree_batch_barrier(), say).
+ *
+ * Context: any context but NMI.
+ * Return: nothing; the counters are in @stats.
+ */
+void kfree_batch_get_stats(struct kfree_batch *kb,
+			   unsigned long stats[KFREE_BATCH_NR_STATS])
+{
+	struct kfree_batch_cpu *kc;
+	unsigned long flags;
+	int cpu, i;
+
+	memset(stats, 0, sizeof(unsigned long) * KFREE_BATCH_NR_STATS);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		raw_spin_lock_irqsave(&kc->lock, flags);
+		for (i = 0; i < KFREE_BATCH_NR_STATS; i++)
+			stats[i] += kc->stats[i];
+		stats[KFREE_BATCH_PENDING] += kc->pending;
+		stats[KFREE_BATCH_PEAK] += kc->peak;
+		raw_spin_unlock_irqrestore(&kc->lock, flags);
+		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
+		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
+	}
+}
+EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
+
+static int __init kfree_batch_setup(void)
+{
+	struct shrinker *shrinker;
+
+	kfree_batch_wq = alloc_workqueue("kfree_batch",
+					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (WARN_ON(!kfree_batch_wq))
+		return -ENOMEM;
+	kfree_batch_debugfs = debugfs_create_dir("kfree_batch", NULL);
+	shrinker = shrinker_alloc(0, "kfree_batch");
+	if (shrinker) {
+		shrinker->count_objects = kfb_count;
+		shrinker->scan_objects = kfb_scan;
+		shrinker_register(shrinker);
+	}
+	return 0;
+}
+core_initcall(kfree_batch_setup);
