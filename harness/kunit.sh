@@ -30,7 +30,10 @@ for k in ${KUNIT_EXTRA_KUNITCONFIG:-}; do
 done
 case "$arch" in
 um) ;;
-x86_64) args+=(--qemu_args="-smp 4" --qemu_args="-m 2048") ;;
+x86_64) args+=(--qemu_args="-smp 4" --qemu_args="-m 2048"
+		--kconfig_add=CONFIG_SMP=y --kconfig_add=CONFIG_NR_CPUS=8)
+	# TCG unless KVM=1: see harness/qemu/qemu-system-x86_64.
+	export PATH=$KFB_ROOT/harness/qemu:$PATH ;;
 *) die "ARCH=$arch: KUnit runs on um or x86_64" ;;
 esac
 case "$variant" in

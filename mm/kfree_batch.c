@@ -133,7 +133,7 @@ const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
 	.poll = rcu_poll,
 	.call = rcu_call,
 	.synchronize = rcu_sync,
-	.barrier = rcu_barrier_op,
+	.cb_barrier = rcu_barrier_op,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_rcu_ops);
 
@@ -169,7 +169,7 @@ const struct kfree_batch_gp_ops kfree_batch_srcu_ops = {
 	.poll = srcu_poll,
 	.call = srcu_call,
 	.synchronize = srcu_sync,
-	.barrier = srcu_barrier_op,
+	.cb_barrier = srcu_barrier_op,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_srcu_ops);
 
@@ -191,7 +191,7 @@ const struct kfree_batch_gp_ops kfree_batch_none_ops = {
 	.snapshot = none_snapshot,
 	.poll = none_poll,
 	.synchronize = none_nop,
-	.barrier = none_nop,
+	.cb_barrier = none_nop,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_none_ops);
 
@@ -262,7 +262,7 @@ static unsigned int kfb_slot(unsigned int kind, struct kmem_cache *s)
 	return KFREE_BATCH_CACHE_SLOTS + kind - KFB_LARGE;
 }
 
-/* Warn once per call site class, and count what is not freed. */
+/* Warn about an object that is refused, and count it: it is never freed. */
 static void kfb_leak(struct kfree_batch_cpu *kc, const void *ptr,
 		     const char *why)
 {
@@ -839,6 +839,29 @@ static int kfb_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kfb_stats);
 
+/* Clients set up before debugfs get their files from kfb_debugfs_init(). */
+static void kfb_debugfs_add(struct kfree_batch *kb)
+{
+	lockdep_assert_held(&kfree_batch_clients_lock);
+	if (!kfree_batch_debugfs)
+		return;
+	kb->debugfs = debugfs_create_dir(kb->name, kfree_batch_debugfs);
+	debugfs_create_file("stats", 0444, kb->debugfs, kb, &kfb_stats_fops);
+}
+
+static int __init kfb_debugfs_init(void)
+{
+	struct kfree_batch *kb;
+
+	mutex_lock(&kfree_batch_clients_lock);
+	kfree_batch_debugfs = debugfs_create_dir("kfree_batch", NULL);
+	list_for_each_entry(kb, &kfree_batch_clients, node)
+		kfb_debugfs_add(kb);
+	mutex_unlock(&kfree_batch_clients_lock);
+	return 0;
+}
+late_initcall(kfb_debugfs_init);
+
 /* ======================= Public interface =========================== */
 
 /**
@@ -874,8 +897,7 @@ int kfree_batch_init(struct kfree_batch *kb)
 	}
 	mutex_lock(&kfree_batch_clients_lock);
 	list_add_tail(&kb->node, &kfree_batch_clients);
-	kb->debugfs = debugfs_create_dir(kb->name, kfree_batch_debugfs);
-	debugfs_create_file("stats", 0444, kb->debugfs, kb, &kfb_stats_fops);
+	kfb_debugfs_add(kb);
 	mutex_unlock(&kfree_batch_clients_lock);
 	/* Pairs with the smp_load_acquire() in kc_arm(). */
 	smp_store_release(&kb->live, true);
@@ -903,6 +925,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	mutex_lock(&kfree_batch_clients_lock);
 	list_del(&kb->node);
 	debugfs_remove_recursive(kb->debugfs);
+	kb->debugfs = NULL;
 	mutex_unlock(&kfree_batch_clients_lock);
 
 	kfree_batch_barrier(kb);
@@ -912,7 +935,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 		cancel_delayed_work_sync(&kc->work);
 	}
 	/* A grace-period callback may still be in flight; it queues work. */
-	kb->ops->barrier(kb);
+	kb->ops->cb_barrier(kb);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		cancel_delayed_work_sync(&kc->work);
@@ -1150,7 +1173,6 @@ static int __init kfree_batch_setup(void)
 					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (WARN_ON(!kfree_batch_wq))
 		return -ENOMEM;
-	kfree_batch_debugfs = debugfs_create_dir("kfree_batch", NULL);
 	shrinker = shrinker_alloc(0, "kfree_batch");
 	if (shrinker) {
 		shrinker->count_objects = kfb_count;

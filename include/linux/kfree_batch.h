@@ -9,7 +9,7 @@
  * domain (RCU, SRCU or none), and releases each batch with one
  * kmem_cache_free_bulk().  Objects from the page allocator (kmalloc above
  * KMALLOC_MAX_CACHE_SIZE) and from vmalloc have batches of their own and are
- * released with kfree() and vfree() in process context.
+ * released with kfree_bulk() and vfree() in process context.
  *
  * Use it where a free waits for a grace period or for a context that may
  * free, and where an rcu_head per object and a callback per object would
@@ -17,10 +17,11 @@
  *
  * Limitations: an object must be freeable with kvfree() (from slab, large
  * kmalloc or vmalloc) and must be added at its start address; objects are
- * released in process context on a WQ_MEM_RECLAIM workqueue, never in the
- * caller's context; a headless object added from atomic context when the
- * per-CPU reserve is dry and no page can be had without sleeping is leaked
- * with a warning rather than freed early (see Documentation/mm/kfree_batch.rst).
+ * released in process context, on a WQ_MEM_RECLAIM workqueue or in a
+ * barrier's caller, never in the context of an add; a headless object added
+ * when the per-CPU reserve is dry and no page can be had without sleeping is
+ * refused (kfree_batch_add() returns false and the caller keeps it), never
+ * freed early (see Documentation/mm/kfree_batch.rst).
  *
  * Copyright (C) 2026 The kfree_batch authors.
  */
@@ -63,7 +64,7 @@ union kfree_batch_cookie {
  *	has ended; called from process context.  NULL for a domain whose
  *	cookies have always passed.
  * @synchronize: wait for a full grace period.  May sleep.
- * @barrier: wait until every @func given to @call has run.  May sleep.
+ * @cb_barrier: wait until every @func given to @call has run.  May sleep.
  */
 struct kfree_batch_gp_ops {
 	const char *name;
@@ -72,7 +73,7 @@ struct kfree_batch_gp_ops {
 	void (*call)(struct kfree_batch *kb, struct rcu_head *head,
 		     rcu_callback_t func);
 	void (*synchronize)(struct kfree_batch *kb);
-	void (*barrier)(struct kfree_batch *kb);
+	void (*cb_barrier)(struct kfree_batch *kb);
 };
 
 /* RCU: the *_full polled API, call_rcu(), synchronize_rcu(), rcu_barrier(). */
@@ -105,8 +106,8 @@ struct kfree_batch_head {
  *	@KFREE_BATCH_RELEASED divided by this).
  * @KFREE_BATCH_FALLBACKS: objects linked through their head because no
  *	batch slot could be had.
- * @KFREE_BATCH_LEAKED: objects not freed: a pointer no allocator owns, a
- *	double add, or a headless object with no storage in atomic context.
+ * @KFREE_BATCH_LEAKED: objects refused with a warning and never freed: a
+ *	pointer no allocator owns, or a double add.
  * @KFREE_BATCH_PENDING: objects added but not yet released.
  * @KFREE_BATCH_PEAK: the highest pending count seen (sum of the per-CPU
  *	peaks: an upper bound).
@@ -203,12 +204,15 @@ void __kfree_batch_irq_work(struct irq_work *work);
  * @_ssp: its srcu_struct for the SRCU domain, else NULL.
  *
  * The client accepts objects at once, even before kfree_batch_init() is
- * called on it; they are released once it is.
+ * called on it (early in boot, say); they are released once it is.  The
+ * variable has external linkage: do not prefix the macro with static.
  */
 #define DEFINE_KFREE_BATCH(_name, _ops, _ssp)				\
+	struct kfree_batch _name;					\
 	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
 		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
 		.deferred_work = IRQ_WORK_INIT_HARD(__kfree_batch_irq_work), \
+		.kb = &_name,						\
 	};								\
 	struct kfree_batch _name = {					\
 		.name = #_name,						\

@@ -27,6 +27,8 @@
 #include <linux/srcu.h>
 #include <linux/vmalloc.h>
 
+#include "../../mm/slab.h"
+
 #define MAGIC	0x6b
 
 /* Lines between these markers hold the WARNINGs that bad input must give. */
