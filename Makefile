@@ -15,12 +15,15 @@ ARCH  ?= um
 JOBS  ?= $(shell nproc)
 V     ?= 0
 KSRC  ?=
+M     ?=
+PATCH ?=
 H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
 .PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series \
-	sparse w1 kerneldoc checkpatch bisect cocci-test clean distclean
+	sparse w1 kerneldoc checkpatch bisect mutants cocci-test convert convert-report \
+	convert-check clean distclean
 
 ## all: install what is missing, prepare the tree, build and boot the patched
 ##      kernel (x86_64 QEMU -smp 4) and run the kfree_batch KUnit suite
@@ -39,7 +42,7 @@ help:
 deps:
 	@$(H)/deps.sh
 
-## base: fetch Debian's linux-source-7.3 (private apt config) into $(O)/linux
+## base: fetch Debian's linux-source-7.3 (private apt config) into O/linux
 base: deps
 	@$(H)/base.sh
 
@@ -63,7 +66,7 @@ kunit-rt: prepare
 check: deps
 	@$(H)/check.sh
 
-## series: git format-patch --cover-letter into $(O)/series
+## series: git format-patch --cover-letter into O/series (O: the build folder)
 series: prepare
 	@$(H)/series-export.sh
 
@@ -87,9 +90,25 @@ checkpatch: prepare
 bisect: prepare
 	@$(H)/bisect.sh
 
+## mutants: break the engine on purpose; the KUnit suite must catch each mutant
+mutants: prepare
+	@$(H)/mutants.sh
+
 ## cocci-test: run the Coccinelle script on its test cases
 cocci-test: deps
 	@bash $(H)/cocci-test.sh
+
+## convert: M=<dir> convert call_rcu() free-only callbacks to kfree_rcu() in <dir>
+convert: prepare
+	@$(H)/convert.sh patch $(M)
+
+## convert-report: run kfree_rcu.cocci in report mode over the whole tree
+convert-report: prepare
+	@$(H)/convert.sh report
+
+## convert-check: PATCH=<file> compile every file a conversion changed (allmodconfig)
+convert-check: prepare
+	@$(H)/convert.sh check $(abspath $(PATCH))
 
 ## clean: remove kernel builds and reports, keep the fetched base tree
 clean:

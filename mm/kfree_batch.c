@@ -92,6 +92,7 @@ static const char * const kfree_batch_stat_names[] = {
 	[KFREE_BATCH_PENDING]	 = "pending",
 	[KFREE_BATCH_PEAK]	 = "peak_pending",
 };
+
 static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
 
 static struct workqueue_struct *kfree_batch_wq;
@@ -277,6 +278,7 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 	unsigned long when = jiffies + delay;
 
 	lockdep_assert_held(&kc->lock);
+	/* Pairs with the smp_store_release() in kfree_batch_init(). */
 	if (!smp_load_acquire(&kc->kb->live))
 		return;
 	if (kc->armed && time_before_eq(kc->armed_until, when))
@@ -340,7 +342,7 @@ static bool kc_has_open(struct kfree_batch_cpu *kc)
 	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
 		if (kc->open[i])
 			return true;
-	return kc->heads != NULL;
+	return !!kc->heads;
 }
 
 static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
@@ -449,6 +451,7 @@ static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 	local_irq_save(flags);
 	kc = this_cpu_ptr(kb->pcpu);
 	raw_spin_lock(&kc->lock);
+	kc->kb = kb;
 	kfb_leak(kc, ptr, why);
 	raw_spin_unlock(&kc->lock);
 	local_irq_restore(flags);
@@ -474,6 +477,8 @@ static bool kfb_add(struct kfree_batch *kb, void *ptr,
 	local_irq_save(flags);
 	kc = this_cpu_ptr(kb->pcpu);
 	raw_spin_lock(&kc->lock);
+	/* A static client may be used before kfree_batch_init(). */
+	kc->kb = kb;
 	queued = __kfree_batch_add(kc, ptr, kind, s);
 	if (!queued && head) {
 		__kfree_batch_add_head(kc, head);
@@ -699,11 +704,10 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 	raw_spin_unlock_irq(&kc->lock);
 	if (!call)
 		return;
-	if (kb->ops->call) {
+	if (kb->ops->call)
 		kb->ops->call(kb, &kc->gp_head, kfb_gp_done);
-	} else {
+	else
 		kc_kick(kc);
-	}
 }
 
 static void kfree_batch_work(struct work_struct *work)
@@ -768,7 +772,7 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		kc_seal_open(kc, true, 0, only);
 		for (b = kc->sealed; b && !found; b = b->next)
 			found = !only || b->s == only;
-		found |= kc->heads_sealed != NULL;
+		found |= !!kc->heads_sealed;
 		raw_spin_unlock_irq(&kc->lock);
 	}
 	return found;
@@ -1019,6 +1023,8 @@ void kfree_batch_add_nolock(struct kfree_batch *kb,
 		return;
 	}
 	kc = this_cpu_ptr(kb->pcpu);
+	/* Read by the irq_work; every add stores the same value. */
+	WRITE_ONCE(kc->kb, kb);
 	if (llist_add((struct llist_node *)head, &kc->deferred))
 		irq_work_queue(&kc->deferred_work);
 }

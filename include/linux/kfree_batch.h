@@ -208,11 +208,9 @@ void __kfree_batch_irq_work(struct irq_work *work);
  * variable has external linkage: do not prefix the macro with static.
  */
 #define DEFINE_KFREE_BATCH(_name, _ops, _ssp)				\
-	struct kfree_batch _name;					\
 	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
 		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
 		.deferred_work = IRQ_WORK_INIT_HARD(__kfree_batch_irq_work), \
-		.kb = &_name,						\
 	};								\
 	struct kfree_batch _name = {					\
 		.name = #_name,						\

@@ -103,6 +103,27 @@ static bool wait_released(struct kfree_batch *kb, unsigned long n,
 	return stat(kb, KFREE_BATCH_RELEASED) >= n;
 }
 
+/*
+ * Inside an RCU read section: give the worker of another CPU the time to
+ * seal the flushed batches and to either release them (a bug) or queue a
+ * grace-period callback for them.  On one CPU without preemptible RCU the
+ * worker cannot run inside the section, so there is nothing to wait for.
+ * Returns false if the worker did not run within two seconds.
+ */
+static bool wait_worker_in_reader(struct kfree_batch *kb)
+{
+	int i;
+
+	if (num_online_cpus() < 2 && !IS_ENABLED(CONFIG_PREEMPT_RCU))
+		return true;
+	for (i = 0; i < 400; i++) {
+		if (stat(kb, KFREE_BATCH_GP_WAITS) || stat(kb, KFREE_BATCH_RELEASED))
+			return true;
+		mdelay(5);
+	}
+	return false;
+}
+
 /* An RCU reader that started before the add keeps the object alive. */
 static void test_rcu_reader_delays_free(struct kunit *test)
 {
@@ -115,7 +136,7 @@ static void test_rcu_reader_delays_free(struct kunit *test)
 	kfree_batch_add(kb, p);
 	kfree_batch_flush(kb);
 	/* Other CPUs run the worker meanwhile; the GP cannot end. */
-	mdelay(100);
+	KUNIT_EXPECT_TRUE(test, wait_worker_in_reader(kb));
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
 	KUNIT_EXPECT_TRUE(test, intact(p, 256));
 	rcu_read_unlock();
@@ -202,7 +223,7 @@ static void test_pointer_kinds(struct kunit *test)
 	for (i = 0; i < k->count; i++)
 		kfree_batch_add(kb, objs[i]);
 	kfree_batch_flush(kb);
-	mdelay(50);
+	KUNIT_EXPECT_TRUE(test, wait_worker_in_reader(kb));
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
 	for (i = 0; i < k->count; i++)
 		KUNIT_EXPECT_TRUE(test, intact(objs[i], min_t(size_t, k->size, 64)));
@@ -212,10 +233,8 @@ static void test_pointer_kinds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), k->count);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 0);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
-	if (s) {
-		kmem_cache_destroy(s);
-		KUNIT_EXPECT_EQ(test, slab_errors, 0);
-	}
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
 /* A flood into one cache is released in bulk, many objects per call. */
@@ -286,7 +305,7 @@ static void test_fallback(struct kunit *test)
 	kb->flags |= KFREE_BATCH_NO_STORAGE;
 	rcu_read_lock();
 	for (i = 0; i < 500; i++) {
-		o = kmalloc(sizeof(*o), GFP_ATOMIC);
+		o = kmalloc_obj(*o, GFP_ATOMIC);
 		KUNIT_ASSERT_NOT_NULL(test, o);
 		kfree_batch_add_head(kb, &o->head, o);
 	}
@@ -357,7 +376,7 @@ static void test_nolock_under_raw_lock(struct kunit *test)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(o); i++) {
-		o[i] = kmalloc(sizeof(*o[i]), GFP_KERNEL);
+		o[i] = kmalloc_obj(*o[i]);
 		KUNIT_ASSERT_NOT_NULL(test, o[i]);
 	}
 	raw_spin_lock_irqsave(&lock, flags);
@@ -522,6 +541,7 @@ static struct kunit_suite kfree_batch_test_suite = {
 	.init = test_init,
 	.test_cases = kfree_batch_test_cases,
 };
+
 kunit_test_suite(kfree_batch_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for kfree_batch");

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Break the engine on purpose and check that the KUnit suite turns red.
+# Each mutant is a sed edit of mm/kfree_batch.c in the prepared tree; the
+# suite runs under x86_64 QEMU -smp 4 and must report at least one failed
+# case.  The tree is restored afterwards.  Prints "mutants: N passed, N
+# failed" where passed means the suite caught the mutant.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=$(kfb_tree)
+f=mm/kfree_batch.c
+rep=$O/reports
+mkdir -p "$rep"
+
+# name@sed expression@what it breaks
+mutants=(
+"free-before-gp@s/return poll_state_synchronize_rcu_full(&c->rcu);/return true;/;s/return poll_state_synchronize_srcu(kb->ssp, c->seq);/return true;/@poll says every grace period has passed"
+"no-recheck-and-no-gp@s/if ((!only || b->s == only) \&\& kb->ops->poll(kb, \&b->cookie)) {/if (!only || b->s == only) {/;s/kb->ops->synchronize(kb);/;/@release sealed batches without their grace period"
+"skip-barrier@s/^\tkfb_drain_all(kb, NULL);/\treturn;/@kfree_batch_barrier() returns at once"
+"skip-cache-barrier@s/^\t\tkfb_drain_all(kb, s);/\t\t;/@kfree_batch_barrier_cache() does nothing"
+"no-time-bound@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/@a partly filled batch is never sealed by time"
+)
+
+caught=0 missed=0
+trap 'git -C "$tree" checkout -q -- "$f"' EXIT
+for m in "${mutants[@]}"; do
+	IFS='@' read -r name expr what <<<"$m"
+	git -C "$tree" checkout -q -- "$f"
+	sed -i "$expr" "$tree/$f"
+	if git -C "$tree" diff --quiet -- "$f"; then
+		echo "  MUTANT  $name: the edit did not apply (update harness/mutants.sh)"
+		missed=$((missed + 1))
+		continue
+	fi
+	echo "  MUTANT  $name: $what"
+	"$KFB_ROOT/harness/kunit.sh" x86_64 plain > "$rep/mutant-$name.log" 2>&1
+	read -r p fl < "$rep/kunit-x86_64-plain.result"
+	if [ "${fl:-0}" -gt 0 ]; then
+		echo "  MUTANT  $name: caught ($fl case(s) failed:$(grep -oE '\[FAILED\] [a-z0-9_-]+' "$rep/mutant-$name.log" | sed 's/\[FAILED\]//' | tr '\n' ' '))"
+		caught=$((caught + 1))
+	else
+		echo "  MUTANT  $name: NOT caught (the suite stayed green)"
+		missed=$((missed + 1))
+	fi
+done
+git -C "$tree" checkout -q -- "$f"
+echo "$caught $missed" > "$rep/mutants.result"
+echo "mutants: $caught passed, $missed failed"
+[ "$missed" -eq 0 ]
