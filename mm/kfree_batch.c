@@ -38,6 +38,9 @@
 
 #include "slab.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/kfree_batch.h>
+
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "kfree_batch."
 
@@ -78,6 +81,15 @@ static unsigned int reserve_pages = 4;
 module_param(reserve_pages, uint, 0644);
 MODULE_PARM_DESC(reserve_pages, "Empty batch pages kept per CPU and client");
 
+/*
+ * Above this many objects pending on one CPU, the worker expedites the
+ * grace period it waits for (at most every 100 ms): memory under a flood
+ * stays bounded by how fast grace periods can end, not by their usual pace.
+ */
+static unsigned long backlog = 10000;
+module_param(backlog, ulong, 0644);
+MODULE_PARM_DESC(backlog, "Pending objects per CPU above which grace periods are expedited");
+
 /* The most empty blocks a CPU keeps per client when adds outrun the reserve. */
 #define KFB_RESERVE_MAX	256
 
@@ -89,6 +101,7 @@ static const char * const kfree_batch_stat_names[] = {
 	[KFREE_BATCH_BULK_FREES] = "bulk_frees",
 	[KFREE_BATCH_FALLBACKS]	 = "fallbacks",
 	[KFREE_BATCH_LEAKED]	 = "leaked",
+	[KFREE_BATCH_EXPEDITED]	 = "expedited",
 	[KFREE_BATCH_PENDING]	 = "pending",
 	[KFREE_BATCH_PEAK]	 = "peak_pending",
 };
@@ -128,6 +141,14 @@ static void rcu_barrier_op(struct kfree_batch *kb)
 	rcu_barrier();
 }
 
+static void rcu_expedite(struct kfree_batch *kb)
+{
+	struct rcu_gp_seq unused;
+
+	/* An expedited GP satisfies the *_full cookies of every batch. */
+	start_poll_synchronize_rcu_expedited_full(&unused);
+}
+
 const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
 	.name = "rcu",
 	.snapshot = rcu_snapshot,
@@ -135,6 +156,7 @@ const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
 	.call = rcu_call,
 	.synchronize = rcu_sync,
 	.cb_barrier = rcu_barrier_op,
+	.expedite = rcu_expedite,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_rcu_ops);
 
@@ -256,6 +278,13 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	return KFB_BAD;
 }
 
+static const char *kfb_block_name(struct kfree_batch_block *b)
+{
+	if (b->kind == KFB_SLAB)
+		return b->s->name;
+	return b->kind == KFB_LARGE ? "large-kmalloc" : "vmalloc";
+}
+
 static unsigned int kfb_slot(unsigned int kind, struct kmem_cache *s)
 {
 	if (kind == KFB_SLAB)
@@ -303,6 +332,7 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 		kc->sealed = b;
 	kc->sealed_tail = b;
 	kc->stats[KFREE_BATCH_SEALED]++;
+	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 }
 
 /* Seal open batches opened before @before (all of them if @all). */
@@ -422,9 +452,10 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 }
 
 static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
-				   struct kfree_batch_head *head)
+				   struct kfree_batch_head *head, void *ptr)
 {
 	lockdep_assert_held(&kc->lock);
+	trace_kfree_batch_fallback(kc->kb->name, ptr);
 	head->next = kc->heads;
 	kc->heads = head;
 	kc->stats[KFREE_BATCH_FALLBACKS]++;
@@ -481,7 +512,7 @@ static bool kfb_add(struct kfree_batch *kb, void *ptr,
 	kc->kb = kb;
 	queued = __kfree_batch_add(kc, ptr, kind, s);
 	if (!queued && head) {
-		__kfree_batch_add_head(kc, head);
+		__kfree_batch_add_head(kc, head, ptr);
 		queued = true;
 	}
 	raw_spin_unlock(&kc->lock);
@@ -539,6 +570,7 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 
 	lockdep_assert_held(&kc->drain_lock);
 	drain_check_gp(kc, &b->cookie);
+	trace_kfree_batch_release(kc->kb->name, kfb_block_name(b), b->nr);
 	for (i = 0; i < b->nr; i++)
 		kfb_debug_unqueue(b->objs[i]);
 	switch (b->kind) {
@@ -710,6 +742,28 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 		kc_kick(kc);
 }
 
+/* Under a flood, hurry the grace period instead of letting memory pile up. */
+static void drain_expedite(struct kfree_batch_cpu *kc)
+{
+	struct kfree_batch *kb = kc->kb;
+	bool hurry;
+
+	if (!kb->ops->expedite)
+		return;
+	raw_spin_lock_irq(&kc->lock);
+	hurry = kc->pending > READ_ONCE(backlog) &&
+		time_after(jiffies, kc->last_expedite + HZ / 10);
+	if (hurry) {
+		kc->last_expedite = jiffies;
+		kc->stats[KFREE_BATCH_EXPEDITED]++;
+		/* Poll again soon: the GP callback waits for a normal GP. */
+		kc_arm(kc, 1);
+	}
+	raw_spin_unlock_irq(&kc->lock);
+	if (hurry)
+		kb->ops->expedite(kb);
+}
+
 static void kfree_batch_work(struct work_struct *work)
 {
 	struct kfree_batch_cpu *kc = container_of(to_delayed_work(work),
@@ -728,6 +782,7 @@ static void kfree_batch_work(struct work_struct *work)
 	drain_ready(kc, NULL);
 	drain_refill(kc);
 	drain_wait_gp(kc);
+	drain_expedite(kc);
 
 	/* Come back when the oldest open batch is due. */
 	raw_spin_lock_irq(&kc->lock);
@@ -843,6 +898,64 @@ static int kfb_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kfb_stats);
 
+struct kfb_cache_count {
+	struct kfree_batch_block *first;
+	unsigned long objs, batches;
+};
+
+/* Add @b to the per-cache table @t (of @n entries); false when it is full. */
+static bool kfb_count_block(struct kfb_cache_count *t, int n,
+			    struct kfree_batch_block *b)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!t[i].first) {
+			t[i].first = b;
+		} else if (t[i].first->s != b->s || t[i].first->kind != b->kind) {
+			continue;
+		}
+		t[i].objs += b->nr;
+		t[i].batches++;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Pending objects per CPU and cache: "cpu cache open|sealed objects
+ * batches".  Printed with the CPU's lock held, so that no cache named
+ * here can be destroyed meanwhile (its objects are still pending).
+ */
+static int kfb_caches_show(struct seq_file *m, void *v)
+{
+	struct kfree_batch *kb = m->private;
+	struct kfb_cache_count t[2][16];
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	int cpu, i, j;
+
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		memset(t, 0, sizeof(t));
+		raw_spin_lock_irq(&kc->lock);
+		for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+			if (kc->open[i])
+				kfb_count_block(t[0], ARRAY_SIZE(t[0]), kc->open[i]);
+		for (b = kc->sealed; b; b = b->next)
+			kfb_count_block(t[1], ARRAY_SIZE(t[1]), b);
+		for (j = 0; j < 2; j++)
+			for (i = 0; i < ARRAY_SIZE(t[j]) && t[j][i].first; i++)
+				seq_printf(m, "%d %s %s %lu %lu\n", cpu,
+					   kfb_block_name(t[j][i].first),
+					   j ? "sealed" : "open",
+					   t[j][i].objs, t[j][i].batches);
+		raw_spin_unlock_irq(&kc->lock);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kfb_caches);
+
 /* Clients set up before debugfs get their files from kfb_debugfs_init(). */
 static void kfb_debugfs_add(struct kfree_batch *kb)
 {
@@ -851,6 +964,7 @@ static void kfb_debugfs_add(struct kfree_batch *kb)
 		return;
 	kb->debugfs = debugfs_create_dir(kb->name, kfree_batch_debugfs);
 	debugfs_create_file("stats", 0444, kb->debugfs, kb, &kfb_stats_fops);
+	debugfs_create_file("caches", 0444, kb->debugfs, kb, &kfb_caches_fops);
 }
 
 static int __init kfb_debugfs_init(void)

@@ -65,6 +65,9 @@ union kfree_batch_cookie {
  *	cookies have always passed.
  * @synchronize: wait for a full grace period.  May sleep.
  * @cb_barrier: wait until every @func given to @call has run.  May sleep.
+ * @expedite: optional; hurry the grace periods that cookies taken so far
+ *	wait for, without blocking.  Called from process context when a CPU's
+ *	backlog passes the engine's bound.
  */
 struct kfree_batch_gp_ops {
 	const char *name;
@@ -74,6 +77,7 @@ struct kfree_batch_gp_ops {
 		     rcu_callback_t func);
 	void (*synchronize)(struct kfree_batch *kb);
 	void (*cb_barrier)(struct kfree_batch *kb);
+	void (*expedite)(struct kfree_batch *kb);
 };
 
 /* RCU: the *_full polled API, call_rcu(), synchronize_rcu(), rcu_barrier(). */
@@ -108,6 +112,8 @@ struct kfree_batch_head {
  *	batch slot could be had.
  * @KFREE_BATCH_LEAKED: objects refused with a warning and never freed: a
  *	pointer no allocator owns, or a double add.
+ * @KFREE_BATCH_EXPEDITED: grace periods expedited because a CPU's backlog
+ *	passed kfree_batch.backlog objects.
  * @KFREE_BATCH_PENDING: objects added but not yet released.
  * @KFREE_BATCH_PEAK: the highest pending count seen (sum of the per-CPU
  *	peaks: an upper bound).
@@ -121,6 +127,7 @@ enum kfree_batch_stat_item {
 	KFREE_BATCH_BULK_FREES,
 	KFREE_BATCH_FALLBACKS,
 	KFREE_BATCH_LEAKED,
+	KFREE_BATCH_EXPEDITED,
 	KFREE_BATCH_PENDING,
 	KFREE_BATCH_PEAK,
 	KFREE_BATCH_NR_STATS,
@@ -154,6 +161,7 @@ struct kfree_batch_cpu {
 	unsigned long peak;
 	unsigned long stats[KFREE_BATCH_NR_STATS];
 	unsigned long armed_until;
+	unsigned long last_expedite;
 	bool armed;
 	bool gp_pending;
 	bool flush;
