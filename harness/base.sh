@@ -76,8 +76,8 @@ echo "  GIT     base $sub ($BASE_PKG $ver)"
 (
 	cd "$tree.tmp"
 	git init -q -b base-tree
-	git config user.name "kfree_batch harness"
-	git config user.email "kfree_batch@localhost"
+	git config user.name "kfree_batch authors"
+	git config user.email "kfree-batch@lists.invalid"
 	git config core.autocrlf false
 	git add -A -f . >/dev/null
 	git commit -q -m "Linux $sub ($BASE_PKG $ver from Debian $BASE_SUITE)" --no-verify

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 mutants bisect sparse w1 kerneldoc checkpatch cocci kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 mutants bisect sparse w1 kerneldoc checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -51,7 +51,7 @@ for s in $steps; do
 	kunit-x86_64-rt) step "$s" "$H/kunit.sh" x86_64 rt; tally "$s" $? "$rep/kunit-x86_64-rt.result" ;;
 	bisect) step "$s" "$H/bisect.sh"; tally "$s" $? "$rep/bisect.result" ;;
 	mutants) step "$s" "$H/mutants.sh"; tally "$s" $? "$rep/mutants.result" ;;
-	sparse|w1|kerneldoc|checkpatch) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
+	sparse|w1|kerneldoc|checkpatch|am) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
 	cocci)
 		if [ -f "$KFB_ROOT/harness/cocci-test.sh" ]; then
 			step "$s" bash "$H/cocci-test.sh" | tee "$rep/cocci.log"

@@ -25,6 +25,8 @@ log=$rep/$name.log
 args=(run --arch="$arch" --build_dir="$out" --jobs="$JOBS" --timeout=1200
       --kunitconfig=lib/tests/kfree_batch.kunitconfig
       --make_options="CC=ccache gcc" --make_options="HOSTCC=ccache gcc")
+# The kernel's own slab suite runs beside ours (kfree_rcu is our client).
+args+=(--kunitconfig="$KFB_ROOT/harness/kunit/slab.kunitconfig")
 for k in ${KUNIT_EXTRA_KUNITCONFIG:-}; do
 	args+=(--kunitconfig="$k")
 done

@@ -35,7 +35,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Files of the repository that are not part of the kernel series.
-NOT_KERNEL = ('harness/', 'patches/', '.ci/', '.gitignore', 'README.md',
+NOT_KERNEL = ('harness/', 'patches/', '.ci/', '.gitignore', 'README.md', 'wip/',
               'Makefile', 'series', 'bench/', 'LICENSE')
 
 

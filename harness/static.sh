@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# static.sh sparse|w1|kerneldoc|checkpatch
+# static.sh sparse|w1|kerneldoc|checkpatch|am
 # Static checks of the series, each failing on any finding in our code:
 #   sparse      make C=2 on every .c file the series adds or patches
 #   w1          make W=1 on the same files
 #   kerneldoc   scripts/kernel-doc -none -Wall on every file the series adds
 #   checkpatch  scripts/checkpatch.pl --strict on the exported series
+#   am          the exported series applies with git am to the base
 # "Our code" is every line of a file the series adds, and the lines a
 # patch adds to an upstream file: findings elsewhere in upstream files are
 # upstream's and are shown but do not fail the check.
@@ -86,6 +87,24 @@ w1)
 kerneldoc)
 	files=$(grep -E '\.(c|h)$' <<<"$added" || true)
 	run scripts/kernel-doc -none -Wall $files > "$log" 2>&1 || true ;;
+am)
+	# The exported series must apply with git am to a clean base tree.
+	"$KFB_ROOT/harness/series-export.sh" >/dev/null
+	rm -rf "$O/am-test"
+	run git clone -q --shared "$tree" "$O/am-test"
+	git -C "$O/am-test" checkout -q --detach "$from"
+	patches=$(ls "$O"/series/*.patch | grep -v /0000-cover-letter.patch)
+	# shellcheck disable=SC2086 # one word per patch file
+	if ! run git -C "$O/am-test" -c user.name=am -c user.email=am@localhost \
+		am -q $patches > "$log" 2>&1; then
+		cat "$log"
+		echo "  CHECK   am: FAILED (git am of the exported series onto $from)"
+		exit 1
+	fi
+	n=$(git -C "$O/am-test" rev-list --count "$from"..HEAD)
+	rm -rf "$O/am-test"
+	echo "  CHECK   am: the exported series ($n patches) applies with git am onto $from"
+	exit 0 ;;
 checkpatch)
 	"$KFB_ROOT/harness/series-export.sh" >/dev/null
 	: > "$log"

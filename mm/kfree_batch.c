@@ -76,7 +76,10 @@ static unsigned int seal_ms = 1000;
 module_param(seal_ms, uint, 0644);
 MODULE_PARM_DESC(seal_ms, "Milliseconds before a partly filled batch is sealed");
 
-/* Empty blocks each CPU keeps per client, refilled in process context. */
+/*
+ * Empty blocks each CPU keeps per client, refilled in process context;
+ * a client may ask for another number in its struct kfree_batch.
+ */
 static unsigned int reserve_pages = 4;
 module_param(reserve_pages, uint, 0644);
 MODULE_PARM_DESC(reserve_pages, "Empty batch pages kept per CPU and client");
@@ -377,7 +380,15 @@ static bool kc_has_open(struct kfree_batch_cpu *kc)
 
 static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
 {
-	return max(READ_ONCE(reserve_pages), kc->reserve_target);
+	unsigned int pages = 0;
+
+	lockdep_assert_held(&kc->lock);
+	/* kc->kb is NULL on a CPU that a static client has not used yet. */
+	if (kc->kb)
+		pages = READ_ONCE(kc->kb->reserve);
+	if (!pages)
+		pages = READ_ONCE(reserve_pages);
+	return max(pages, kc->reserve_target);
 }
 
 /*
@@ -489,9 +500,24 @@ static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 	return false;
 }
 
-/* Add @ptr, with @head as the fallback if not NULL.  False: not queued. */
+/* Hand @head to the irq_work of this CPU, which adds it later. */
+static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
+{
+	struct kfree_batch_cpu *kc = this_cpu_ptr(kb->pcpu);
+
+	/* Read by the irq_work; every add stores the same value. */
+	WRITE_ONCE(kc->kb, kb);
+	if (llist_add((struct llist_node *)head, &kc->deferred))
+		irq_work_queue(&kc->deferred_work);
+}
+
+/*
+ * Add @ptr, with @head as the fallback if not NULL.  With @trylock (and a
+ * head), a busy per-CPU lock defers the add instead of spinning: the
+ * caller may have interrupted this CPU's own add.  False: not queued.
+ */
 static bool kfb_add(struct kfree_batch *kb, void *ptr,
-		    struct kfree_batch_head *head)
+		    struct kfree_batch_head *head, bool trylock)
 {
 	struct kfree_batch_cpu *kc;
 	struct kmem_cache *s;
@@ -507,7 +533,15 @@ static bool kfb_add(struct kfree_batch *kb, void *ptr,
 
 	local_irq_save(flags);
 	kc = this_cpu_ptr(kb->pcpu);
-	raw_spin_lock(&kc->lock);
+	if (trylock && !raw_spin_trylock(&kc->lock)) {
+		local_irq_restore(flags);
+		/* The irq_work's add checks it again. */
+		kfb_debug_unqueue(ptr);
+		kfb_defer(kb, head);
+		return true;
+	}
+	if (!trylock)
+		raw_spin_lock(&kc->lock);
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
 	queued = __kfree_batch_add(kc, ptr, kind, s);
@@ -1088,7 +1122,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_destroy);
  */
 bool kfree_batch_add(struct kfree_batch *kb, void *ptr)
 {
-	return kfb_add(kb, ptr, NULL);
+	return kfb_add(kb, ptr, NULL, false);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_add);
 
@@ -1108,7 +1142,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_add);
 void kfree_batch_add_head(struct kfree_batch *kb, struct kfree_batch_head *head,
 			  void *ptr)
 {
-	kfb_add(kb, ptr, head);
+	kfb_add(kb, ptr, head, false);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_add_head);
 
@@ -1118,8 +1152,10 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_head);
  * @head: the object's struct kfree_batch_head, in its first page.
  * @ptr: the start of the object; NULL is ignored.
  *
- * In NMI context the object is put on a lockless per-CPU list and an
- * irq_work adds it to a batch; elsewhere this is kfree_batch_add_head().
+ * In NMI context, or when this CPU's lock of @kb is busy (a probe or a
+ * nested context interrupted an add), the object is put on a lockless
+ * per-CPU list and an irq_work adds it to a batch; elsewhere this is
+ * kfree_batch_add_head().
  *
  * Context: any context, NMI included; never sleeps, never spins on a lock
  * in NMI context.
@@ -1128,19 +1164,12 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_head);
 void kfree_batch_add_nolock(struct kfree_batch *kb,
 			    struct kfree_batch_head *head, void *ptr)
 {
-	struct kfree_batch_cpu *kc;
-
 	if (!ptr)
 		return;
-	if (!in_nmi()) {
-		kfb_add(kb, ptr, head);
-		return;
-	}
-	kc = this_cpu_ptr(kb->pcpu);
-	/* Read by the irq_work; every add stores the same value. */
-	WRITE_ONCE(kc->kb, kb);
-	if (llist_add((struct llist_node *)head, &kc->deferred))
-		irq_work_queue(&kc->deferred_work);
+	if (in_nmi())
+		kfb_defer(kb, head);
+	else
+		kfb_add(kb, ptr, head, true);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_add_nolock);
 
@@ -1284,6 +1313,44 @@ void kfree_batch_get_stats(struct kfree_batch *kb,
 	}
 }
 EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
+
+/**
+ * kfree_batch_cache_pending - count one cache's objects not yet released
+ * @s: the kmem_cache.
+ *
+ * Counts the objects of @s in open and sealed batches of every client, on
+ * every CPU; objects on fallback lists are not counted.  A snapshot: adds
+ * and releases go on meanwhile.
+ *
+ * Context: process context (takes the client list mutex).
+ * Return: the number of objects of @s pending in batches.
+ */
+unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	struct kfree_batch *kb;
+	unsigned long n = 0;
+	int cpu, i;
+
+	mutex_lock(&kfree_batch_clients_lock);
+	list_for_each_entry(kb, &kfree_batch_clients, node) {
+		for_each_possible_cpu(cpu) {
+			kc = per_cpu_ptr(kb->pcpu, cpu);
+			raw_spin_lock_irq(&kc->lock);
+			for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+				if (kc->open[i] && kc->open[i]->s == s)
+					n += kc->open[i]->nr;
+			for (b = kc->sealed; b; b = b->next)
+				if (b->s == s)
+					n += b->nr;
+			raw_spin_unlock_irq(&kc->lock);
+		}
+	}
+	mutex_unlock(&kfree_batch_clients_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(kfree_batch_cache_pending);
 
 static int __init kfree_batch_setup(void)
 {

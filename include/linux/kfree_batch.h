@@ -187,12 +187,16 @@ struct kfree_batch_cpu {
  * @ssp: the srcu_struct of the SRCU domain; NULL otherwise.
  * @flags: %KFREE_BATCH_NO_STORAGE makes every add take the fallback path,
  *	as when memory is short (a test hook).
+ * @reserve: the fewest empty batch pages each CPU keeps for this client;
+ *	0 (the default) for the kfree_batch.reserve_pages parameter.  Set it
+ *	before kfree_batch_init(), which fills the reserves.
  */
 struct kfree_batch {
 	const char *name;
 	const struct kfree_batch_gp_ops *ops;
 	struct srcu_struct *ssp;
 	unsigned long flags;
+	unsigned int reserve;
 	/* private: */
 	struct kfree_batch_cpu __percpu *pcpu;
 	bool pcpu_static;
@@ -244,5 +248,6 @@ void kfree_batch_barrier_cache(struct kmem_cache *s);
 
 void kfree_batch_get_stats(struct kfree_batch *kb,
 			   unsigned long stats[KFREE_BATCH_NR_STATS]);
+unsigned long kfree_batch_cache_pending(struct kmem_cache *s);
 
 #endif /* _LINUX_KFREE_BATCH_H */

@@ -17,6 +17,7 @@
 
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
@@ -279,7 +280,7 @@ static void test_barrier_cache(struct kunit *test)
 	}
 	rcu_read_lock();
 	for (i = 0; i < 1000; i++)
-		kfree_batch_add(kb, kmem_cache_alloc(b, GFP_KERNEL));
+		kfree_batch_add(kb, kmem_cache_alloc(b, GFP_ATOMIC));
 	rcu_read_unlock();
 
 	kfree_batch_barrier_cache(a);
@@ -479,6 +480,198 @@ static void test_time_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
 }
 
+#ifdef CONFIG_HOTPLUG_CPU
+struct hotplug_ctx {
+	struct kfree_batch *kb;
+	struct completion done;
+};
+
+static int hotplug_add_fn(void *data)
+{
+	struct hotplug_ctx *c = data;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		kfree_batch_add(c->kb, kmalloc(128, GFP_KERNEL));
+	complete(&c->done);
+	return 0;
+}
+
+/* Objects left on a CPU that goes offline are still released, in time. */
+static void test_cpu_offline(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct hotplug_ctx c = { .kb = kb };
+	struct task_struct *t;
+	unsigned int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+	init_completion(&c.done);
+	t = kthread_run_on_cpu(hotplug_add_fn, &c, cpu, "kfb_hotplug/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&c.done);
+	KUNIT_ASSERT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 100);
+
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	/* No flush, no barrier: the time bound alone must release them. */
+	KUNIT_EXPECT_TRUE(test, wait_released(kb, 100, 10000));
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+}
+#endif
+
+#ifdef CONFIG_KVFREE_RCU_BATCHED
+struct rcu_obj {
+	u64 data[4];
+	struct rcu_head rcu;
+	struct kvfree_rcu_head kvrcu;
+};
+
+/* kfree_rcu() of a named cache's objects; the cache is destroyed at once. */
+static void test_kfree_rcu_destroy(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu", sizeof(struct rcu_obj));
+	struct rcu_obj *o;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < 1000; i++) {
+		o = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kfree_rcu(o, rcu);
+	}
+	KUNIT_EXPECT_GT(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* kvfree_rcu() of vmalloc memory, and kvfree_rcu_barrier(). */
+static void test_kvfree_rcu_vmalloc(struct kunit *test)
+{
+	unsigned long before = stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED);
+	struct rcu_obj *o;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		o = vmalloc(2 * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kvfree_rcu(o, rcu);
+	}
+	KUNIT_EXPECT_GE(test, stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED) - before, 16);
+	kvfree_rcu_barrier();
+}
+
+/* kfree_rcu_nolock() with a raw spinlock held and interrupts off. */
+static void test_kfree_rcu_nolock(struct kunit *test)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_nolock", sizeof(struct rcu_obj));
+	struct rcu_obj *o[32];
+	unsigned long flags;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	raw_spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		kfree_rcu_nolock(o[i], kvrcu);
+	raw_spin_unlock_irqrestore(&lock, flags);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* kfree_rcu_mightsleep() when no batch storage can be had. */
+static void test_kfree_rcu_mightsleep_no_storage(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_sleep", 64);
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kvfree_rcu_batch.flags |= KFREE_BATCH_NO_STORAGE;
+	kfree_rcu_mightsleep(p);
+	kvfree_rcu_batch.flags &= ~KFREE_BATCH_NO_STORAGE;
+	/* Freed before the call returned: nothing pending, nothing left over. */
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+static int rcu_flood_fn(void *data)
+{
+	struct flood *f = data;
+	struct rcu_obj *o;
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++) {
+		o = kmem_cache_alloc(f->caches[i % 3], GFP_KERNEL);
+		if (o)
+			kfree_rcu(o, rcu);
+		if (i % 1024 == 0)
+			cond_resched();
+	}
+	complete(&f->done);
+	return 0;
+}
+
+/* A kfree_rcu() flood from every CPU, then kvfree_rcu_barrier(). */
+static void test_kfree_rcu_flood_barrier(struct kunit *test)
+{
+	struct kmem_cache *caches[3];
+	struct task_struct *t;
+	unsigned int cpu, nr = 0, i;
+	struct flood *f;
+
+	f = kunit_kcalloc(test, nr_cpu_ids, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	caches[0] = new_cache("kfree_batch_kunit_r0", sizeof(struct rcu_obj));
+	caches[1] = new_cache("kfree_batch_kunit_r1", 256);
+	caches[2] = new_cache("kfree_batch_kunit_r2", 1024);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_NOT_NULL(test, caches[i]);
+	for_each_online_cpu(cpu) {
+		memcpy(f[nr].caches, caches, sizeof(caches));
+		f[nr].n = 20000;
+		init_completion(&f[nr].done);
+		t = kthread_run_on_cpu(rcu_flood_fn, &f[nr], cpu, "kfb_rflood/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		nr++;
+	}
+	for (i = 0; i < nr; i++)
+		wait_for_completion(&f[i].done);
+	kvfree_rcu_barrier();
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(caches[i]), 0);
+		kmem_cache_destroy(caches[i]);
+	}
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* A lone kfree_rcu() is released within the time bound, with no barrier. */
+static void test_kfree_rcu_idle_time_bound(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_idle", sizeof(struct rcu_obj));
+	unsigned long end = jiffies + 10 * HZ;
+	struct rcu_obj *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	kfree_rcu(o, rcu);
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 1);
+	while (kfree_batch_cache_pending(s) && time_before(jiffies, end))
+		msleep(50);
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+#endif /* CONFIG_KVFREE_RCU_BATCHED */
+
 static int static_obj[16];
 
 /* NULL is a no-op; pointers no allocator owns are warned about, not freed. */
@@ -531,8 +724,19 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_nolock_under_raw_lock),
 	KUNIT_CASE(test_none_domain),
 	KUNIT_CASE(test_time_bound),
+#ifdef CONFIG_HOTPLUG_CPU
+	KUNIT_CASE(test_cpu_offline),
+#endif
 	KUNIT_CASE(test_bad_input),
 	KUNIT_CASE_SLOW(test_flood_many_cpus),
+#ifdef CONFIG_KVFREE_RCU_BATCHED
+	KUNIT_CASE(test_kfree_rcu_destroy),
+	KUNIT_CASE(test_kvfree_rcu_vmalloc),
+	KUNIT_CASE(test_kfree_rcu_nolock),
+	KUNIT_CASE(test_kfree_rcu_mightsleep_no_storage),
+	KUNIT_CASE(test_kfree_rcu_idle_time_bound),
+	KUNIT_CASE_SLOW(test_kfree_rcu_flood_barrier),
+#endif
 	{}
 };
 
@@ -546,3 +750,4 @@ kunit_test_suite(kfree_batch_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for kfree_batch");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
