@@ -944,11 +944,10 @@ static bool kfb_count_block(struct kfb_cache_count *t, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!t[i].first) {
+		if (!t[i].first)
 			t[i].first = b;
-		} else if (t[i].first->s != b->s || t[i].first->kind != b->kind) {
+		else if (t[i].first->s != b->s || t[i].first->kind != b->kind)
 			continue;
-		}
 		t[i].objs += b->nr;
 		t[i].batches++;
 		return true;
