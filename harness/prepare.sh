@@ -28,9 +28,9 @@ if [ -n "${KSRC:-}" ]; then
 	check_version "$KSRC"
 	git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 ||
 		die "KSRC=$KSRC is not a git repository: the series is applied as commits"
-	if [ "$(git -C "$KSRC" rev-parse -q --verify HEAD^{tree} || true)" != "" ] &&
-	   [ -f "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp" ] &&
-	   [ "$(cat "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp")" = "$stamp" ]; then
+	gitdir=$(git -C "$KSRC" rev-parse --absolute-git-dir)
+	if [ "$(cat "$gitdir/kfb-stamp" 2>/dev/null)" = "$stamp" ] &&
+	   git -C "$KSRC" symbolic-ref -q --short HEAD | grep -q '^kfree_batch-'; then
 		exit 0
 	fi
 	if [ -n "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
@@ -38,9 +38,15 @@ if [ -n "${KSRC:-}" ]; then
 	fi
 	branch=kfree_batch-${stamp:0:12}
 	onto=$(git -C "$KSRC" rev-parse HEAD)
-	echo "  SERIES  onto $KSRC $(git -C "$KSRC" describe --always HEAD), new branch $branch"
+	# On a branch of an earlier series: start again from where it started.
+	if git -C "$KSRC" symbolic-ref -q --short HEAD | grep -q '^kfree_batch-' &&
+	   [ -f "$gitdir/kfb-onto" ]; then
+		onto=$(cat "$gitdir/kfb-onto")
+	fi
+	echo "$onto" > "$gitdir/kfb-onto"
+	echo "  SERIES  onto $KSRC $(git -C "$KSRC" describe --always "$onto"), new branch $branch"
 	python3 "$KFB_ROOT/harness/series.py" apply "$KSRC" --branch "$branch" --onto "$onto"
-	echo "$stamp" > "$(git -C "$KSRC" rev-parse --git-dir)/kfb-stamp"
+	echo "$stamp" > "$gitdir/kfb-stamp"
 	exit 0
 fi
 

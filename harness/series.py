@@ -182,8 +182,14 @@ def restore_mtimes(tree, snap):
 
 def apply(stanzas, tree, branch, onto):
     snap = snapshot(tree) if onto == 'base' else {}
-    git(tree, 'checkout', '-q', '-f', '-B', branch, onto)
-    git(tree, 'clean', '-q', '-f', '-d')
+    if onto == 'base':
+        # Our own tree: reset it whole.
+        git(tree, 'checkout', '-q', '-f', '-B', branch, onto)
+        git(tree, 'clean', '-q', '-f', '-d')
+    else:
+        # A maintainer's tree (KSRC, checked clean by the caller): a new
+        # branch, and nothing else touched, untracked files included.
+        git(tree, 'checkout', '-q', '-b', branch, onto)
     for i, s in enumerate(stanzas, 1):
         print('  COMMIT  %d/%d %s' % (i, len(stanzas), s['Subject']))
         for f in s['Files']:
