@@ -74,7 +74,8 @@ CONF
 	run make -s O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare >/dev/null
 	# Force the objects to be rebuilt, so that every finding is printed.
 	for o in $(objects); do rm -f "$out/$o"; done
-	run make O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" $flag $(objects) 2>&1 |
+	echo "  \$ make O=$out ARCH=x86_64 CC=\"ccache gcc\" -j$JOBS $flag" $(objects) >&2
+	make O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" $flag $(objects) 2>&1 |
 		grep -E '^[^ ]+:[0-9]+:([0-9]+:)? (warning|error)' | sed "s|^$tree/||" || true
 }
 
@@ -86,7 +87,8 @@ w1)
 	compile_check W=1 > "$log" ;;
 kerneldoc)
 	files=$(grep -E '\.(c|h)$' <<<"$added" || true)
-	run scripts/kernel-doc -none -Wall $files > "$log" 2>&1 || true ;;
+	echo "  \$ scripts/kernel-doc -none -Wall" $files
+	scripts/kernel-doc -none -Wall $files > "$log" 2>&1 || true ;;
 am)
 	# The exported series must apply with git am to a clean base tree.
 	"$KFB_ROOT/harness/series-export.sh" >/dev/null
@@ -110,7 +112,9 @@ checkpatch)
 	: > "$log"
 	for p in "$O"/series/00*.patch; do
 		case "$p" in *0000-cover-letter.patch) continue ;; esac
-		run scripts/checkpatch.pl --strict --quiet --no-summary "$p" >> "$log" 2>&1 || true
+		echo "  \$ scripts/checkpatch.pl --strict --quiet --no-summary $p"
+		# Debian's python3 (with python3-ply) for checkpatch's spdxcheck.py.
+		PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --quiet --no-summary "$p" >> "$log" 2>&1 || true
 	done ;;
 *) die "unknown check $what" ;;
 esac
