@@ -142,7 +142,7 @@ def author_of(s):
 
 def explain_failed_patch(tree, patch):
     """Name the file and the hunk of a patch that does not apply."""
-    r = subprocess.run(['patch', '-p1', '--dry-run', '-f', '-i', patch],
+    r = subprocess.run(['patch', '-p1', '--dry-run', '-f', '-F0', '-i', patch],
                        cwd=tree, text=True, capture_output=True)
     cur = '?'
     for line in (r.stdout + r.stderr).splitlines():
