@@ -410,40 +410,59 @@ static int flood_fn(void *data)
 	return 0;
 }
 
-/* Kthreads on every CPU flood three caches at once. */
-static void test_flood_many_cpus(struct kunit *test)
+/*
+ * Run @fn on a kthread on every online CPU, each adding @n objects of the
+ * three caches @caches (created with @sizes), and wait for them all.
+ * Returns the number of kthreads.
+ */
+static unsigned int flood_all_cpus(struct kunit *test, int (*fn)(void *),
+				   struct kfree_batch *kb,
+				   struct kmem_cache *caches[3],
+				   const unsigned int sizes[3], unsigned int n)
 {
-	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
-	struct flood *f;
+	static const char * const names[3] = {
+		"kfree_batch_kunit_f0", "kfree_batch_kunit_f1",
+		"kfree_batch_kunit_f2",
+	};
 	struct task_struct *t;
 	unsigned int cpu, nr = 0, i;
+	struct flood *f;
 
 	f = kunit_kcalloc(test, nr_cpu_ids, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f[0].caches[0] = new_cache("kfree_batch_kunit_f0", 40);
-	f[0].caches[1] = new_cache("kfree_batch_kunit_f1", 200);
-	f[0].caches[2] = new_cache("kfree_batch_kunit_f2", 700);
-	for (i = 0; i < 3; i++)
-		KUNIT_ASSERT_NOT_NULL(test, f[0].caches[i]);
-
+	for (i = 0; i < 3; i++) {
+		caches[i] = new_cache(names[i], sizes[i]);
+		KUNIT_ASSERT_NOT_NULL(test, caches[i]);
+	}
 	for_each_online_cpu(cpu) {
 		f[nr].kb = kb;
-		memcpy(f[nr].caches, f[0].caches, sizeof(f[0].caches));
-		f[nr].n = 30000;
+		memcpy(f[nr].caches, caches, sizeof(f[nr].caches));
+		f[nr].n = n;
 		init_completion(&f[nr].done);
-		t = kthread_run_on_cpu(flood_fn, &f[nr], cpu, "kfb_flood/%u");
+		t = kthread_run_on_cpu(fn, &f[nr], cpu, "kfb_flood/%u");
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 		nr++;
 	}
 	for (i = 0; i < nr; i++)
 		wait_for_completion(&f[i].done);
+	return nr;
+}
 
+/* Kthreads on every CPU flood three caches at once. */
+static void test_flood_many_cpus(struct kunit *test)
+{
+	static const unsigned int sizes[3] = { 40, 200, 700 };
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *caches[3];
+	unsigned int nr, i;
+
+	nr = flood_all_cpus(test, flood_fn, kb, caches, sizes, 30000);
 	kfree_batch_barrier(kb);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 30000UL * nr);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 30000UL * nr);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
 	for (i = 0; i < 3; i++)
-		kmem_cache_destroy(f[0].caches[i]);
+		kmem_cache_destroy(caches[i]);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
@@ -622,28 +641,11 @@ static int rcu_flood_fn(void *data)
 /* A kfree_rcu() flood from every CPU, then kvfree_rcu_barrier(). */
 static void test_kfree_rcu_flood_barrier(struct kunit *test)
 {
+	static const unsigned int sizes[3] = { sizeof(struct rcu_obj), 256, 1024 };
 	struct kmem_cache *caches[3];
-	struct task_struct *t;
-	unsigned int cpu, nr = 0, i;
-	struct flood *f;
+	unsigned int i;
 
-	f = kunit_kcalloc(test, nr_cpu_ids, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	caches[0] = new_cache("kfree_batch_kunit_r0", sizeof(struct rcu_obj));
-	caches[1] = new_cache("kfree_batch_kunit_r1", 256);
-	caches[2] = new_cache("kfree_batch_kunit_r2", 1024);
-	for (i = 0; i < 3; i++)
-		KUNIT_ASSERT_NOT_NULL(test, caches[i]);
-	for_each_online_cpu(cpu) {
-		memcpy(f[nr].caches, caches, sizeof(caches));
-		f[nr].n = 20000;
-		init_completion(&f[nr].done);
-		t = kthread_run_on_cpu(rcu_flood_fn, &f[nr], cpu, "kfb_rflood/%u");
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-		nr++;
-	}
-	for (i = 0; i < nr; i++)
-		wait_for_completion(&f[i].done);
+	flood_all_cpus(test, rcu_flood_fn, NULL, caches, sizes, 20000);
 	kvfree_rcu_barrier();
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(caches[i]), 0);
