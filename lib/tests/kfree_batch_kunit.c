@@ -200,8 +200,8 @@ static void test_pointer_kinds(struct kunit *test)
 	const struct ptr_kind *k = test->param_value;
 	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
 	struct kmem_cache *s = NULL;
+	unsigned int i, broken;
 	void **objs;
-	unsigned int i;
 
 	objs = kunit_kcalloc(test, k->count, sizeof(void *), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -226,8 +226,10 @@ static void test_pointer_kinds(struct kunit *test)
 	kfree_batch_flush(kb);
 	KUNIT_EXPECT_TRUE(test, wait_worker_in_reader(kb));
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
-	for (i = 0; i < k->count; i++)
-		KUNIT_EXPECT_TRUE(test, intact(objs[i], min_t(size_t, k->size, 64)));
+	/* One expectation for all objects: a flood of them would drop lines. */
+	for (i = 0, broken = 0; i < k->count; i++)
+		broken += !intact(objs[i], min_t(size_t, k->size, 64));
+	KUNIT_EXPECT_EQ(test, broken, 0);
 	rcu_read_unlock();
 
 	kfree_batch_barrier(kb);
