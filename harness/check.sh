@@ -12,12 +12,17 @@ steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 mutants bisect sparse w1 kerneldoc c
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 summary=()
 start=$(date +%s)
 
-tally() { # name rc [result-file]
+tally() { # name rc [result-file]; rc 77 means skipped
 	local name=$1 rc=$2 file=${3:-} p f
+	if [ "$rc" -eq 77 ]; then
+		skipped=$((skipped + 1))
+		summary+=("$(printf '%-22s skipped (see above)' "$name")")
+		return
+	fi
 	if [ -n "$file" ] && [ -f "$file" ]; then
 		read -r p f < "$file"
 	elif [ "$rc" -eq 0 ]; then p=1 f=0; else p=0 f=1; fi
@@ -33,7 +38,7 @@ step() { # name command...
 	t0=$(date +%s)
 	"$@"
 	rc=$?
-	echo "<== $name: $([ $rc -eq 0 ] && echo ok || echo FAILED) in $(( $(date +%s) - t0 ))s"
+	echo "<== $name: $(case $rc in 0) echo ok ;; 77) echo skipped ;; *) echo FAILED ;; esac) in $(( $(date +%s) - t0 ))s"
 	return $rc
 }
 
@@ -66,5 +71,5 @@ done
 echo
 echo "Summary ($(( ($(date +%s) - start) / 60 )) min):"
 printf '  %s\n' "${summary[@]}"
-echo "check: $passed passed, $failed failed"
+echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
