@@ -25,7 +25,7 @@ kfb_tree() {
 # Where out-of-tree kernel builds go.
 kfb_out() { echo "$O/out/$1"; }
 
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 # Builds with different O= share ccache hits (the source paths are the same).
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
