@@ -831,6 +831,18 @@ static void kfree_batch_work(struct work_struct *work)
 	mutex_unlock(&kc->drain_lock);
 }
 
+/**
+ * __kfree_batch_irq_work - add the objects deferred from NMI context
+ * @work: a CPU's deferred_work of a client.
+ *
+ * Not for direct use: public only so that DEFINE_KFREE_BATCH() can
+ * initialise the irq_work statically.  Runs as a hard irq_work, also on
+ * PREEMPT_RT, because the adds it makes take the client's raw lock.
+ *
+ * Context: hard interrupt context (irq_work).
+ * Return: nothing; every deferred object is now in a batch or on the
+ * fallback list.
+ */
 void __kfree_batch_irq_work(struct irq_work *work)
 {
 	struct kfree_batch_cpu *kc = container_of(work, struct kfree_batch_cpu,
