@@ -9,6 +9,9 @@
 #   ARCH=  um or x86_64 for `make kunit` (default um)
 #   JOBS=  parallel jobs (default: number of CPUs)
 #   V=1    show the full output of every step
+#   SIZE=  small (default) or large, for `make bench`
+#   W=     workloads for `make bench` (comma-separated) or `make bench-run`
+#   K=     stock or patched, for `make bench-run`
 
 O     ?= $(CURDIR)/build
 ARCH  ?= um
@@ -17,21 +20,30 @@ V     ?= 0
 KSRC  ?=
 M     ?=
 PATCH ?=
+SIZE  ?= small
+W     ?=
+K     ?= patched
 H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series \
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series bench bench-run \
 	sparse w1 kerneldoc checkpatch bisect mutants cocci-test convert convert-report \
 	convert-check clean distclean
 
-## all: install what is missing, prepare the tree, build and boot the patched
-##      kernel (x86_64 QEMU -smp 4) and run the kfree_batch KUnit suite
+## all: install what is missing, prepare the tree, then `make bench SIZE=small`:
+##      stock 7.3 against kfree_batch, side by side, table and chart
 all: deps prepare
-	@$(H)/kunit.sh x86_64 plain
-	@echo "  REPORT  $(O)/reports/kunit-x86_64-plain.log"
-	@grep -E '^\[..:..:..\] +(\[PASSED\]|\[FAILED\]|\[SKIPPED\])' \
-		$(O)/reports/kunit-x86_64-plain.log | sed 's/^/    /' || true
+	@python3 $(H)/bench.py all --size small
+
+## bench: build stock and patched kernels, run every workload (W= some) on
+##      both, alternately, SIZE=small|large rounds; table, CSV and PNG
+bench: prepare
+	@python3 $(H)/bench.py all --size $(SIZE) $(if $(W),--only $(W))
+
+## bench-run: one boot of one workload on one kernel: K=stock|patched W=name
+bench-run: prepare
+	@python3 $(H)/bench.py run $(K) $(W) --size $(SIZE)
 
 help:
 	@echo "kfree_batch harness targets:"

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 mutants bisect sparse w1 kerneldoc checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 rcuscale vmalloc mutants bisect sparse w1 kerneldoc checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -55,6 +55,17 @@ for s in $steps; do
 	kunit-x86_64-debug) step "$s" "$H/kunit.sh" x86_64 debug; tally "$s" $? "$rep/kunit-x86_64-debug.result" ;;
 	kunit-x86_64-rt) step "$s" "$H/kunit.sh" x86_64 rt; tally "$s" $? "$rep/kunit-x86_64-rt.result" ;;
 	bisect) step "$s" "$H/bisect.sh"; tally "$s" $? "$rep/bisect.result" ;;
+	rcuscale)
+		# The kernel's own kfree_rcu() test on the patched kernel, both
+		# forms: it must finish, with no splat (bench kernel, -smp 4).
+		for w in rcuscale-single rcuscale-double; do
+			step "$s $w" python3 "$H/bench.py" run patched "$w"
+			tally "$s-${w#rcuscale-}" $?
+		done ;;
+	vmalloc)
+		# lib/test_vmalloc.c's kvfree_rcu_{1,2}_arg_vmalloc_test.
+		step "$s" python3 "$H/bench.py" run patched vmalloc
+		tally "$s" $? ;;
 	mutants) step "$s" "$H/mutants.sh"; tally "$s" $? "$rep/mutants.result" ;;
 	sparse|w1|kerneldoc|checkpatch|am) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
 	cocci)

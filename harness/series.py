@@ -180,9 +180,12 @@ def restore_mtimes(tree, snap):
                     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def apply(stanzas, tree, branch, onto):
+def apply(stanzas, tree, branch, onto, root=ROOT, checkout=True):
     snap = snapshot(tree) if onto == 'base' else {}
-    if onto == 'base':
+    if not checkout:
+        # The caller has checked out the tree (harness/bench.py).
+        pass
+    elif onto == 'base':
         # Our own tree: reset it whole.
         git(tree, 'checkout', '-q', '-f', '-B', branch, onto)
         git(tree, 'clean', '-q', '-f', '-d')
@@ -201,12 +204,12 @@ def apply(stanzas, tree, branch, onto):
                 pass
             dst = os.path.join(tree, f)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
-            with open(os.path.join(ROOT, f), 'rb') as src, \
+            with open(os.path.join(root, f), 'rb') as src, \
                     open(dst, 'wb') as out:
                 out.write(src.read())
             git(tree, 'add', '-f', f)
         for p in s['Patches']:
-            patch = os.path.join(ROOT, p)
+            patch = os.path.join(root, p)
             r = subprocess.run(['git', '-C', tree, 'apply', '--index',
                                 '--whitespace=error-all', patch],
                                text=True, capture_output=True)

@@ -26,6 +26,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/kasan.h>
+#include <linux/kfence.h>
 #include <linux/kfree_batch.h>
 #include <linux/minmax.h>
 #include <linux/seq_file.h>
@@ -139,6 +140,12 @@ static void rcu_sync(struct kfree_batch *kb)
 	synchronize_rcu();
 }
 
+static void rcu_sync_expedited(struct kfree_batch *kb)
+{
+	/* A normal grace period instead with rcupdate.rcu_normal=1. */
+	synchronize_rcu_expedited();
+}
+
 static void rcu_barrier_op(struct kfree_batch *kb)
 {
 	rcu_barrier();
@@ -158,6 +165,7 @@ const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
 	.poll = rcu_poll,
 	.call = rcu_call,
 	.synchronize = rcu_sync,
+	.synchronize_expedited = rcu_sync_expedited,
 	.cb_barrier = rcu_barrier_op,
 	.expedite = rcu_expedite,
 };
@@ -184,6 +192,11 @@ static void srcu_sync(struct kfree_batch *kb)
 	synchronize_srcu(kb->ssp);
 }
 
+static void srcu_sync_expedited(struct kfree_batch *kb)
+{
+	synchronize_srcu_expedited(kb->ssp);
+}
+
 static void srcu_barrier_op(struct kfree_batch *kb)
 {
 	srcu_barrier(kb->ssp);
@@ -195,6 +208,7 @@ const struct kfree_batch_gp_ops kfree_batch_srcu_ops = {
 	.poll = srcu_poll,
 	.call = srcu_call,
 	.synchronize = srcu_sync,
+	.synchronize_expedited = srcu_sync_expedited,
 	.cb_barrier = srcu_barrier_op,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_srcu_ops);
@@ -270,11 +284,17 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	page = virt_to_page(ptr);
 	slab = page_slab(page);
 	if (slab) {
-		*sp = slab->slab_cache;
+		struct kmem_cache *s = slab->slab_cache;
+		void *obj;
+
+		*sp = s;
 		/* An interior pointer would corrupt the freelist. */
-		if (kvmalloc_obj_start_addr((void *)ptr) != kasan_reset_tag(ptr))
-			return KFB_BAD;
-		return KFB_SLAB;
+		if (unlikely(is_kfence_address(ptr)))
+			return kfence_object_start(ptr) == ptr ? KFB_SLAB : KFB_BAD;
+		obj = slab_address(slab) +
+		      s->size * __obj_to_index(s, slab_address(slab), ptr);
+		obj = kasan_reset_tag(fixup_red_left(s, obj));
+		return obj == kasan_reset_tag(ptr) ? KFB_SLAB : KFB_BAD;
 	}
 	if (PageLargeKmalloc(page) && PAGE_ALIGNED(ptr))
 		return KFB_LARGE;
@@ -288,11 +308,35 @@ static const char *kfb_block_name(struct kfree_batch_block *b)
 	return b->kind == KFB_LARGE ? "large-kmalloc" : "vmalloc";
 }
 
-static unsigned int kfb_slot(unsigned int kind, struct kmem_cache *s)
+/*
+ * The open batch slot for objects of @kind and cache @s.  A cache may use
+ * any of the KFREE_BATCH_CACHE_WAYS slots of the set it hashes to: its own
+ * open batch, else a free slot, else the slot of the set's oldest batch,
+ * which the caller seals.  A bounded search, whatever the number of caches.
+ */
+static unsigned int kfb_slot(struct kfree_batch_cpu *kc, unsigned int kind,
+			     struct kmem_cache *s)
 {
-	if (kind == KFB_SLAB)
-		return hash_ptr(s, ilog2(KFREE_BATCH_CACHE_SLOTS));
-	return KFREE_BATCH_CACHE_SLOTS + kind - KFB_LARGE;
+	unsigned int first, i, pick;
+	struct kfree_batch_block *b;
+
+	if (kind != KFB_SLAB)
+		return KFREE_BATCH_CACHE_SLOTS + kind - KFB_LARGE;
+	first = hash_ptr(s, ilog2(KFREE_BATCH_CACHE_SLOTS /
+				  KFREE_BATCH_CACHE_WAYS)) *
+		KFREE_BATCH_CACHE_WAYS;
+	pick = first;
+	for (i = first; i < first + KFREE_BATCH_CACHE_WAYS; i++) {
+		b = kc->open[i];
+		if (!b)
+			pick = i;
+		else if (b->s == s)
+			return i;
+		else if (kc->open[pick] &&
+			 time_before(b->opened, kc->open[pick]->opened))
+			pick = i;
+	}
+	return pick;
 }
 
 /* Warn about an object that is refused, and count it: it is never freed. */
@@ -430,12 +474,12 @@ static void kc_count_add(struct kfree_batch_cpu *kc)
 static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 			      unsigned int kind, struct kmem_cache *s)
 {
-	unsigned int slot = kfb_slot(kind, s);
+	unsigned int slot = kfb_slot(kc, kind, s);
 	struct kfree_batch_block *b = kc->open[slot];
 
 	lockdep_assert_held(&kc->lock);
 	if (b && (b->s != s || b->kind != kind)) {
-		/* Another cache hashed here: seal its batch, keep memory bounded. */
+		/* Every slot of the set is busy: seal the oldest batch. */
 		kc->open[slot] = NULL;
 		kc_seal(kc, b);
 		b = NULL;
@@ -879,14 +923,22 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	return found;
 }
 
-/* Wait for one grace period, then release what was sealed before it. */
+/*
+ * Wait for one grace period, then release what was sealed before it.  A
+ * per-cache barrier (@only) runs for kmem_cache_destroy(), whose caller
+ * waits: it takes an expedited grace period where the domain has one.
+ */
 static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
 {
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
-	if (kfb_seal_all(kb, only))
-		kb->ops->synchronize(kb);
+	if (kfb_seal_all(kb, only)) {
+		if (only && kb->ops->synchronize_expedited)
+			kb->ops->synchronize_expedited(kb);
+		else
+			kb->ops->synchronize(kb);
+	}
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		/* Taking drain_lock also waits for a release in progress. */

@@ -64,6 +64,9 @@ union kfree_batch_cookie {
  *	has ended; called from process context.  NULL for a domain whose
  *	cookies have always passed.
  * @synchronize: wait for a full grace period.  May sleep.
+ * @synchronize_expedited: optional; the same, faster, for a caller that
+ *	waits on it (kfree_batch_barrier_cache(), from kmem_cache_destroy()).
+ *	NULL: @synchronize.  May sleep.
  * @cb_barrier: wait until every @func given to @call has run.  May sleep.
  * @expedite: optional; hurry the grace periods that cookies taken so far
  *	wait for, without blocking.  Called from process context when a CPU's
@@ -76,6 +79,7 @@ struct kfree_batch_gp_ops {
 	void (*call)(struct kfree_batch *kb, struct rcu_head *head,
 		     rcu_callback_t func);
 	void (*synchronize)(struct kfree_batch *kb);
+	void (*synchronize_expedited)(struct kfree_batch *kb);
 	void (*cb_barrier)(struct kfree_batch *kb);
 	void (*expedite)(struct kfree_batch *kb);
 };
@@ -133,8 +137,13 @@ enum kfree_batch_stat_item {
 	KFREE_BATCH_NR_STATS,
 };
 
-/* Open batches per CPU: one per hash slot of kmem_cache, one large, one vmalloc. */
-#define KFREE_BATCH_CACHE_SLOTS	8
+/*
+ * Open batches per CPU: KFREE_BATCH_CACHE_SLOTS for kmem_caches, in sets
+ * of KFREE_BATCH_CACHE_WAYS that a cache hashes to, then one for large
+ * kmalloc and one for vmalloc objects.
+ */
+#define KFREE_BATCH_CACHE_SLOTS	16
+#define KFREE_BATCH_CACHE_WAYS	4
 #define KFREE_BATCH_NR_OPEN	(KFREE_BATCH_CACHE_SLOTS + 2)
 
 /**

@@ -263,6 +263,47 @@ static void test_bulk_release(struct kunit *test)
 }
 
 /*
+ * Caches used in turn on one CPU share its open batch slots.  Up to
+ * KFREE_BATCH_CACHE_WAYS of them never seal each other's batch, however
+ * they hash: each batch fills up.
+ */
+static void test_interleaved_caches(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *s[KFREE_BATCH_CACHE_WAYS];
+	void *p[KFREE_BATCH_CACHE_WAYS];
+	char name[32];
+	int i, j, n = 2000;
+
+	for (j = 0; j < ARRAY_SIZE(s); j++) {
+		snprintf(name, sizeof(name), "kfree_batch_kunit_mix%d", j);
+		s[j] = new_cache(name, 64 + 32 * j);
+		KUNIT_ASSERT_NOT_NULL(test, s[j]);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(s); j++)
+			p[j] = kmem_cache_alloc(s[j], GFP_KERNEL);
+		/* One CPU for the adds of one round. */
+		migrate_disable();
+		for (j = 0; j < ARRAY_SIZE(s); j++)
+			kfree_batch_add(kb, p[j]);
+		migrate_enable();
+	}
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED),
+			n * ARRAY_SIZE(s));
+	kunit_info(test, "%lu objects of %zu caches in %lu bulk frees\n",
+		   stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(s),
+		   stat(kb, KFREE_BATCH_BULK_FREES));
+	/* Full batches, save the last of each cache on each CPU used. */
+	KUNIT_EXPECT_GT(test, stat(kb, KFREE_BATCH_RELEASED) /
+			stat(kb, KFREE_BATCH_BULK_FREES), 100);
+	for (j = 0; j < ARRAY_SIZE(s); j++)
+		kmem_cache_destroy(s[j]);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/*
  * A per-cache barrier lets its cache be destroyed at once, while another
  * cache's flood is still pending.
  */
@@ -722,6 +763,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_srcu_reader_delays_free),
 	KUNIT_CASE_PARAM(test_pointer_kinds, ptr_kinds_gen_params),
 	KUNIT_CASE(test_bulk_release),
+	KUNIT_CASE(test_interleaved_caches),
 	KUNIT_CASE(test_barrier_cache),
 	KUNIT_CASE(test_fallback),
 	KUNIT_CASE(test_hardirq_add),
