@@ -347,6 +347,9 @@ def parse(workload, text):
     for name, ok, bad in re.findall(
             r'Summary: (\S+) passed: (\d+) failed: (\d+)', text):
         m['vmalloc_' + name] = int(ok) if not int(bad) else -int(bad)
+    kb = re.search(r'kfree_batch kvfree_rcu: (.*)', text)
+    if kb:
+        m['_kfree_batch'] = kb.group(1).strip()
     m['_splats'] = len([ln for ln in text.splitlines() if SPLAT.search(ln)])
     m['_done'] = int('kfree_rcu_bench: done' in text or r is not None)
     if workload == 'vmalloc' and not all(
@@ -482,7 +485,7 @@ def cmd_all(size, only):
     rounds = SIZES[size]['rounds']
     t0 = time.time()
     need_kernels(workloads)
-    raw, bad = [], []
+    raw, bad, seen_kb = [], [], None
     for rnd in range(1, rounds + 1):
         for w in workloads:
             for k in ('stock', 'patched'):
@@ -499,6 +502,8 @@ def cmd_all(size, only):
                 for a, b in m.items():
                     if not a.startswith('_'):
                         raw.append((rnd, k, a, b))
+                if '_kfree_batch' in m:
+                    seen_kb = (w, m['_kfree_batch'])
     rows = summarise(raw)
     base = write_outputs(rows, raw, size)
     print()
@@ -511,6 +516,9 @@ def cmd_all(size, only):
     say('CHART   %s.png' % base)
     say('LOGS    %s/logs/' % BENCH)
     say('TIME    %dm%02ds' % divmod(int(time.time() - t0), 60))
+    if seen_kb:
+        say('KFREE_BATCH the patched kernel\'s kfree_rcu() client after %s: %s'
+            % seen_kb)
     for b in bad:
         say('PROBLEM ' + b)
     return 1 if bad else 0
@@ -544,6 +552,8 @@ def main():
         m, secs, log = boot(a[1], a[2], size, 'single')
         for k, v in m.items():
             print('%s %s' % (k, v))
+        if '_kfree_batch' in m:
+            say('kfree_rcu() went through kfree_batch: ' + m['_kfree_batch'])
         say('LOG     %s (%ds)' % (log, secs))
         sys.exit(0 if m['_done'] and not m['_splats'] else 1)
     elif a[0] == 'table':

@@ -379,6 +379,8 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 		kc->sealed = b;
 	kc->sealed_tail = b;
 	kc->stats[KFREE_BATCH_SEALED]++;
+	if (b->kind == KFB_SLAB)
+		atomic_long_inc(&b->s->kfb_sealed);
 	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 }
 
@@ -507,13 +509,16 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 }
 
 static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
-				   struct kfree_batch_head *head, void *ptr)
+				   struct kfree_batch_head *head, void *ptr,
+				   struct kmem_cache *s)
 {
 	lockdep_assert_held(&kc->lock);
 	trace_kfree_batch_fallback(kc->kb->name, ptr);
 	head->next = kc->heads;
 	kc->heads = head;
 	kc->stats[KFREE_BATCH_FALLBACKS]++;
+	if (s)
+		atomic_long_inc(&s->kfb_fallbacks);
 	kc_count_add(kc);
 	/* No storage: let the worker refill the reserve soon. */
 	kc_arm(kc, 1);
@@ -590,7 +595,7 @@ static bool kfb_add(struct kfree_batch *kb, void *ptr,
 	kc->kb = kb;
 	queued = __kfree_batch_add(kc, ptr, kind, s);
 	if (!queued && head) {
-		__kfree_batch_add_head(kc, head, ptr);
+		__kfree_batch_add_head(kc, head, ptr, s);
 		queued = true;
 	}
 	raw_spin_unlock(&kc->lock);
@@ -654,6 +659,8 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	switch (b->kind) {
 	case KFB_SLAB:
 		kmem_cache_free_bulk(b->s, b->nr, b->objs);
+		atomic_long_add(b->nr, &b->s->kfb_released);
+		atomic_long_inc(&b->s->kfb_bulk_frees);
 		break;
 	case KFB_LARGE:
 		kfree_bulk(b->nr, b->objs);
@@ -675,6 +682,7 @@ static void drain_heads(struct kfree_batch_cpu *kc,
 			union kfree_batch_cookie *c)
 {
 	struct kfree_batch_head *next;
+	struct kmem_cache *s;
 	void *ptr;
 
 	lockdep_assert_held(&kc->drain_lock);
@@ -685,6 +693,8 @@ static void drain_heads(struct kfree_batch_cpu *kc,
 		next = head->next;
 		ptr = kvmalloc_obj_start_addr(head);
 		kfb_debug_unqueue(ptr);
+		if (kfb_classify(ptr, &s) == KFB_SLAB)
+			atomic_long_inc(&s->kfb_released);
 		kvfree(ptr);
 		kc->released++;
 		cond_resched();
@@ -1053,6 +1063,35 @@ static int kfb_caches_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kfb_caches);
 
+/*
+ * kfree_batch/caches: the counters of every cache that kfree_batch has
+ * seen, over all clients.  Objects added are those released plus those
+ * pending; sealed batches still waiting are not released yet.
+ */
+static int kfb_all_caches_show(struct seq_file *m, void *v)
+{
+	unsigned long released, bulk;
+	struct kmem_cache *s;
+
+	seq_puts(m, "# cache sealed released bulk_frees objs_per_bulk fallbacks pending\n");
+	mutex_lock(&slab_mutex);
+	list_for_each_entry(s, &slab_caches, list) {
+		released = atomic_long_read(&s->kfb_released);
+		bulk = atomic_long_read(&s->kfb_bulk_frees);
+		if (!atomic_long_read(&s->kfb_sealed) && !released &&
+		    !atomic_long_read(&s->kfb_fallbacks))
+			continue;
+		seq_printf(m, "%s %lu %lu %lu %lu %lu %lu\n", s->name,
+			   atomic_long_read(&s->kfb_sealed), released, bulk,
+			   bulk ? released / bulk : 0,
+			   atomic_long_read(&s->kfb_fallbacks),
+			   kfree_batch_cache_pending(s));
+	}
+	mutex_unlock(&slab_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kfb_all_caches);
+
 /* Clients set up before debugfs get their files from kfb_debugfs_init(). */
 static void kfb_debugfs_add(struct kfree_batch *kb)
 {
@@ -1070,6 +1109,8 @@ static int __init kfb_debugfs_init(void)
 
 	mutex_lock(&kfree_batch_clients_lock);
 	kfree_batch_debugfs = debugfs_create_dir("kfree_batch", NULL);
+	debugfs_create_file("caches", 0444, kfree_batch_debugfs, NULL,
+			    &kfb_all_caches_fops);
 	list_for_each_entry(kb, &kfree_batch_clients, node)
 		kfb_debugfs_add(kb);
 	mutex_unlock(&kfree_batch_clients_lock);

@@ -298,6 +298,14 @@ static void test_interleaved_caches(struct kunit *test)
 	/* Full batches, save the last of each cache on each CPU used. */
 	KUNIT_EXPECT_GT(test, stat(kb, KFREE_BATCH_RELEASED) /
 			stat(kb, KFREE_BATCH_BULK_FREES), 100);
+	/* The per-cache counters (debugfs kfree_batch/caches) agree. */
+	for (j = 0; j < ARRAY_SIZE(s); j++) {
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&s[j]->kfb_released), n);
+		KUNIT_EXPECT_GT(test, atomic_long_read(&s[j]->kfb_bulk_frees), 0);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&s[j]->kfb_sealed),
+				atomic_long_read(&s[j]->kfb_bulk_frees));
+		KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s[j]), 0);
+	}
 	for (j = 0; j < ARRAY_SIZE(s); j++)
 		kmem_cache_destroy(s[j]);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
