@@ -712,20 +712,30 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 {
 	struct kfree_batch *kb = kc->kb;
 	struct kfree_batch_block *b, **pp = &kc->sealed, *ready = NULL;
+	struct kfree_batch_block *last = NULL;
 
 	lockdep_assert_held(&kc->lock);
-	kc->sealed_tail = NULL;
+	/*
+	 * The list is in seal order, so its cookies are in order too: past
+	 * the first batch whose grace period has not passed, none has.  The
+	 * walk under the raw lock is only as long as what it detaches.
+	 */
 	while ((b = *pp)) {
-		if ((!only || b->s == only) && kb->ops->poll(kb, &b->cookie)) {
+		if (!only || b->s == only) {
+			if (!kb->ops->poll(kb, &b->cookie))
+				break;
 			*pp = b->next;
 			b->next = ready;
 			ready = b;
 			kc->pending -= b->nr;
 			continue;
 		}
-		kc->sealed_tail = b;
+		last = b;
 		pp = &b->next;
 	}
+	/* Stopped early: the list's last batch is where it was. */
+	if (!b)
+		kc->sealed_tail = last;
 	*heads = NULL;
 	if (kc->heads_sealed && kb->ops->poll(kb, &kc->heads_cookie)) {
 		struct kfree_batch_head *h;

@@ -49,7 +49,7 @@
 #include <linux/sched/cputime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/tick.h>
+#include <linux/kernel_stat.h>
 #include <linux/vmstat.h>
 
 /*
