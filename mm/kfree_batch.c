@@ -96,6 +96,8 @@ MODULE_PARM_DESC(backlog, "Pending objects per CPU above which grace periods are
 
 /* The most empty blocks a CPU keeps per client when adds outrun the reserve. */
 #define KFB_RESERVE_MAX	256
+/* Batches the worker releases between two takes of its drain_lock. */
+#define KFB_DRAIN_CHUNK	2
 
 static const char * const kfree_batch_stat_names[] = {
 	[KFREE_BATCH_ADDED]	 = "added",
@@ -707,7 +709,7 @@ static void drain_heads(struct kfree_batch_cpu *kc,
  */
 static struct kfree_batch_block *
 __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
-		     struct kfree_batch_head **heads,
+		     unsigned int *max, struct kfree_batch_head **heads,
 		     union kfree_batch_cookie *heads_cookie)
 {
 	struct kfree_batch *kb = kc->kb;
@@ -722,8 +724,9 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 	 */
 	while ((b = *pp)) {
 		if (!only || b->s == only) {
-			if (!kb->ops->poll(kb, &b->cookie))
+			if (!*max || !kb->ops->poll(kb, &b->cookie))
 				break;
+			--*max;
 			*pp = b->next;
 			b->next = ready;
 			ready = b;
@@ -749,18 +752,20 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 	return ready;
 }
 
-/* Release what is ready on @kc.  Returns true if sealed batches remain. */
-static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only)
+/*
+ * Release what is ready on @kc, at most @max batches.  Returns true if it
+ * stopped at @max: more batches may be ready.
+ */
+static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only,
+			unsigned int max)
 {
 	struct kfree_batch_block *ready, *next;
 	union kfree_batch_cookie heads_cookie;
 	struct kfree_batch_head *heads;
-	bool more;
 
 	lockdep_assert_held(&kc->drain_lock);
 	raw_spin_lock_irq(&kc->lock);
-	ready = __kfree_batch_detach(kc, only, &heads, &heads_cookie);
-	more = kc->sealed || kc->heads_sealed;
+	ready = __kfree_batch_detach(kc, only, &max, &heads, &heads_cookie);
 	raw_spin_unlock_irq(&kc->lock);
 
 	for (; ready; ready = next) {
@@ -769,7 +774,7 @@ static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 		cond_resched();
 	}
 	drain_heads(kc, heads, &heads_cookie);
-	return more;
+	return !max;
 }
 
 /* Keep @kc's reserve full; process context, may sleep briefly. */
@@ -877,7 +882,12 @@ static void kfree_batch_work(struct work_struct *work)
 	kc->flush = false;
 	raw_spin_unlock_irq(&kc->lock);
 
-	drain_ready(kc, NULL);
+	/* In chunks, so that a barrier waits for one chunk, not a flood. */
+	while (drain_ready(kc, NULL, KFB_DRAIN_CHUNK)) {
+		mutex_unlock(&kc->drain_lock);
+		cond_resched();
+		mutex_lock(&kc->drain_lock);
+	}
 	drain_refill(kc);
 	drain_wait_gp(kc);
 	drain_expedite(kc);
@@ -963,7 +973,7 @@ static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		/* Taking drain_lock also waits for a release in progress. */
 		mutex_lock(&kc->drain_lock);
-		drain_ready(kc, only);
+		drain_ready(kc, only, UINT_MAX);
 		mutex_unlock(&kc->drain_lock);
 	}
 }

@@ -381,6 +381,7 @@ static void bench_enqueue(void)
 }
 
 /* Destroy latency under another cache's flood. */
+#define GP_SAMPLES	9
 static struct kmem_cache *flood_cache;
 
 static int flood_thread(void *arg)
@@ -415,12 +416,13 @@ static void bench_destroy(void)
 	struct task_struct *flooder;
 	struct bench_obj *obj;
 	struct kmem_cache *s;
-	unsigned int r, j;
-	u64 *lat, t0;
+	unsigned int r, j, k;
+	u64 *lat, *bar, t0, gp[GP_SAMPLES];
 
 	lat = kcalloc(rounds, sizeof(*lat), GFP_KERNEL);
+	bar = kcalloc(rounds / 2 + 1, sizeof(*bar), GFP_KERNEL);
 	flood_cache = kmem_cache_create("kfrb_flood", 128, 0, 0, NULL);
-	if (!lat || !flood_cache || num_online_cpus() < 2)
+	if (!lat || !bar || !flood_cache || num_online_cpus() < 2)
 		return;
 	WRITE_ONCE(bench_stop, false);
 	flooder = kthread_create_on_cpu(flood_thread, NULL,
@@ -440,8 +442,27 @@ static void bench_destroy(void)
 				kfree_rcu(obj, rh);
 		}
 		t0 = ktime_get_ns();
+		if (r & 1) {
+			/* Odd rounds: the kfree_rcu() barrier part alone. */
+			kvfree_rcu_barrier_on_cache(s);
+			bar[r / 2] = ktime_get_ns() - t0;
+		}
 		kmem_cache_destroy(s);
 		lat[r] = ktime_get_ns() - t0;
+	}
+	/* The floor: one grace period, normal and expedited, same flood. */
+	for (j = 0; j < 2; j++) {
+		for (k = 0; k < GP_SAMPLES; k++) {
+			t0 = ktime_get_ns();
+			if (j)
+				synchronize_rcu_expedited();
+			else
+				synchronize_rcu();
+			gp[k] = ktime_get_ns() - t0;
+		}
+		sort(gp, GP_SAMPLES, sizeof(*gp), cmp_u64, NULL);
+		metric(j ? "destroy_gp_exp_us" : "destroy_gp_us",
+		       div_u64(gp[GP_SAMPLES / 2], NSEC_PER_USEC));
 	}
 	WRITE_ONCE(bench_stop, true);
 	kthread_stop(flooder);
@@ -451,6 +472,10 @@ static void bench_destroy(void)
 	sort(lat, r, sizeof(*lat), cmp_u64, NULL);
 	metric("destroy_median_us", div_u64(pct(lat, r, 50), NSEC_PER_USEC));
 	metric("destroy_p99_us", div_u64(pct(lat, r, 99), NSEC_PER_USEC));
+	sort(bar, r / 2, sizeof(*bar), cmp_u64, NULL);
+	metric("destroy_barrier_median_us",
+	       div_u64(pct(bar, r / 2, 50), NSEC_PER_USEC));
+	kfree(bar);
 	kfree(lat);
 }
 
