@@ -28,7 +28,7 @@ export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
 .PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series bench bench-run \
-	sparse w1 kerneldoc checkpatch bisect mutants cocci-test convert convert-report \
+	sparse w1 kerneldoc htmldocs checkpatch bisect mutants cocci-test convert convert-report \
 	convert-check clean distclean
 
 ## all: install what is missing, prepare the tree, then `make bench SIZE=small`:
@@ -93,6 +93,10 @@ w1: prepare
 ## kerneldoc: scripts/kernel-doc -none -Wall on our files
 kerneldoc: prepare
 	@$(H)/static.sh kerneldoc
+
+## htmldocs: make htmldocs SPHINXDIRS=mm; no warning about our files
+htmldocs: prepare
+	@$(H)/static.sh htmldocs
 
 ## checkpatch: scripts/checkpatch.pl --strict on the exported series
 checkpatch: prepare

@@ -136,6 +136,8 @@ METRICS = [
      'synchronize_rcu_expedited() under the same flood'),
     ('sparse_median_ms', '', 'sparse frees: kfree_rcu() to release'),
     ('sparse_p99_ms', '<= 1.0', 'sparse frees: 99th percentile'),
+    ('sparse_unreleased', 'patched = 0',
+     'sparse frees: objects not released before the cap'),
     ('sparse_objs_per_release_x100', '',
      'sparse frees: objects released together (x100)'),
     ('idle_max_ms', '', 'idle CPUs: longest time to release (capped)'),

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 rcuscale vmalloc mutants bisect sparse w1 kerneldoc checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -67,7 +67,7 @@ for s in $steps; do
 		step "$s" python3 "$H/bench.py" run patched vmalloc
 		tally "$s" $? ;;
 	mutants) step "$s" "$H/mutants.sh"; tally "$s" $? "$rep/mutants.result" ;;
-	sparse|w1|kerneldoc|checkpatch|am) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
+	sparse|w1|kerneldoc|htmldocs|checkpatch|am) step "$s" "$H/static.sh" "$s"; tally "$s" $? ;;
 	cocci)
 		if [ -f "$KFB_ROOT/harness/cocci-test.sh" ]; then
 			step "$s" bash "$H/cocci-test.sh" | tee "$rep/cocci.log"

@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs="gcc make flex bison bc libelf-dev libssl-dev ccache sparse coccinelle
       qemu-system-x86 python3 git xz-utils cpio rsync kmod patch perl
       gnuplot-nox ca-certificates debian-archive-keyring python3-ply
-      python3-git"
+      python3-git python3-sphinx python3-sphinx-rtd-theme"
 tools="gcc make flex bison bc ccache sparse spatch qemu-system-x86_64 python3
        git xz cpio rsync patch perl gnuplot"
 

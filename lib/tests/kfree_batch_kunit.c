@@ -591,12 +591,47 @@ static void test_cpu_offline(struct kunit *test)
 }
 #endif
 
-#ifdef CONFIG_KVFREE_RCU_BATCHED
 struct rcu_obj {
 	u64 data[4];
 	struct rcu_head rcu;
 	struct kvfree_rcu_head kvrcu;
 };
+
+/*
+ * Every kfree_rcu() form frees, and a cache can be destroyed right after,
+ * with or without CONFIG_KVFREE_RCU_BATCHED: UML's TINY_RCU kernel runs
+ * this case on 7.3's one-call_rcu()-per-object path.
+ */
+static void test_kfree_rcu_forms(struct kunit *test)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_forms",
+					 sizeof(struct rcu_obj));
+	struct rcu_obj *o[4];
+	unsigned long flags;
+	void *v;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	kfree_rcu(o[0], rcu);
+	kvfree_rcu(o[1], rcu);
+	kfree_rcu_mightsleep(o[2]);
+	raw_spin_lock_irqsave(&lock, flags);
+	kfree_rcu_nolock(o[3], kvrcu);
+	raw_spin_unlock_irqrestore(&lock, flags);
+	v = vmalloc(2 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	kvfree_rcu_mightsleep(v);
+	kvfree_rcu_barrier();
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+#ifdef CONFIG_KVFREE_RCU_BATCHED
 
 /* kfree_rcu() of a named cache's objects; the cache is destroyed at once. */
 static void test_kfree_rcu_destroy(struct kunit *test)
@@ -783,6 +818,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 #endif
 	KUNIT_CASE(test_bad_input),
 	KUNIT_CASE_SLOW(test_flood_many_cpus),
+	KUNIT_CASE(test_kfree_rcu_forms),
 #ifdef CONFIG_KVFREE_RCU_BATCHED
 	KUNIT_CASE(test_kfree_rcu_destroy),
 	KUNIT_CASE(test_kvfree_rcu_vmalloc),
