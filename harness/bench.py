@@ -60,51 +60,45 @@ SIZES = {
                   mem_loops=200, vmalloc_loops=200000),
 }
 
+def rcuscale(extra, alloc='{rcu_alloc}', loops='{rcu_loops}'):
+    """rcuscale's kfree test (built in; it powers off when done), 4 threads."""
+    return ('rcuscale.kfree_rcu_test=1 rcuscale.kfree_nthreads=4 %s'
+            'rcuscale.kfree_alloc_num=%s rcuscale.kfree_loops=%s '
+            'kfree_rcu_bench.workload=hold' % (extra, alloc, loops))
+
+
+def bench(workload, params=''):
+    """A workload of lib/kfree_rcu_bench.c."""
+    return 'kfree_rcu_bench.workload=%s %s' % (workload, params)
+
+
 # name: (flavour, memory MB, kernel command line from the size's params)
 WORKLOADS = {
-    'rcuscale': ('plain', 1024, 'rcuscale.kfree_rcu_test=1 '
-                 'rcuscale.kfree_nthreads=4 '
-                 'rcuscale.kfree_alloc_num={rcu_alloc} '
-                 'rcuscale.kfree_loops={rcu_loops} '
-                 'kfree_rcu_bench.workload=hold'),
-    'mixed': ('plain', 1024, 'kfree_rcu_bench.workload=mixed '
-              'kfree_rcu_bench.objs={objs}'),
-    'enqueue': ('plain', 1024, 'kfree_rcu_bench.workload=enqueue '
-                'kfree_rcu_bench.objs={objs}'),
-    'destroy': ('plain', 1024, 'kfree_rcu_bench.workload=destroy '
-                'kfree_rcu_bench.rounds={destroy_rounds}'),
-    'sparse': ('plain', 1024, 'init_on_free=1 '
-               'kfree_rcu_bench.workload=sparse '
-               'kfree_rcu_bench.sparse_objs={sparse_objs} '
-               'kfree_rcu_bench.sparse_gap_us={sparse_gap_us} '
-               'kfree_rcu_bench.timeout_ms={timeout_ms}'),
-    'smallmem': ('plain', 512, 'rcuscale.kfree_rcu_test=1 '
-                 'rcuscale.kfree_nthreads=4 rcuscale.kfree_mult=2 '
-                 'rcuscale.kfree_alloc_num={mem_alloc} '
-                 'rcuscale.kfree_loops={mem_loops} '
-                 'kfree_rcu_bench.workload=hold'),
-    'idle': ('plain', 1024, 'init_on_free=1 kfree_rcu_bench.workload=idle '
-             'kfree_rcu_bench.timeout_ms={timeout_ms}'),
-    'mixed-rt': ('rt', 1024, 'kfree_rcu_bench.workload=mixed '
-                 'kfree_rcu_bench.objs={objs}'),
+    'rcuscale': ('plain', 1024, rcuscale('')),
+    'mixed': ('plain', 1024, bench('mixed', 'kfree_rcu_bench.objs={objs}')),
+    'enqueue': ('plain', 1024,
+                bench('enqueue', 'kfree_rcu_bench.objs={objs}')),
+    'destroy': ('plain', 1024,
+                bench('destroy', 'kfree_rcu_bench.rounds={destroy_rounds}')),
+    'sparse': ('plain', 1024, 'init_on_free=1 ' + bench(
+        'sparse', 'kfree_rcu_bench.sparse_objs={sparse_objs} '
+        'kfree_rcu_bench.sparse_gap_us={sparse_gap_us} '
+        'kfree_rcu_bench.timeout_ms={timeout_ms}')),
+    'smallmem': ('plain', 512, rcuscale('rcuscale.kfree_mult=2 ',
+                                        '{mem_alloc}', '{mem_loops}')),
+    'idle': ('plain', 1024, 'init_on_free=1 ' +
+             bench('idle', 'kfree_rcu_bench.timeout_ms={timeout_ms}')),
+    'mixed-rt': ('rt', 1024, bench('mixed', 'kfree_rcu_bench.objs={objs}')),
     # Not in the table: make check runs them on the patched kernel.
-    'rcuscale-single': ('plain', 1024, 'rcuscale.kfree_rcu_test=1 '
-                        'rcuscale.kfree_rcu_test_single=1 '
-                        'rcuscale.kfree_nthreads=4 '
-                        'rcuscale.kfree_alloc_num={rcu_alloc} '
-                        'rcuscale.kfree_loops={rcu_loops} '
-                        'kfree_rcu_bench.workload=hold'),
-    'rcuscale-double': ('plain', 1024, 'rcuscale.kfree_rcu_test=1 '
-                        'rcuscale.kfree_rcu_test_double=1 '
-                        'rcuscale.kfree_nthreads=4 '
-                        'rcuscale.kfree_alloc_num={rcu_alloc} '
-                        'rcuscale.kfree_loops={rcu_loops} '
-                        'kfree_rcu_bench.workload=hold'),
+    'rcuscale-single': ('plain', 1024,
+                        rcuscale('rcuscale.kfree_rcu_test_single=1 ')),
+    'rcuscale-double': ('plain', 1024,
+                        rcuscale('rcuscale.kfree_rcu_test_double=1 ')),
     # lib/test_vmalloc.c's kvfree_rcu() cases (built in, a late initcall).
     'vmalloc': ('plain', 1024, 'test_vmalloc.run_test_mask=768 '
                 'test_vmalloc.nr_threads=4 '
-                'test_vmalloc.test_loop_count={vmalloc_loops} '
-                'kfree_rcu_bench.workload=barrier'),
+                'test_vmalloc.test_loop_count={vmalloc_loops} ' +
+                bench('barrier')),
 }
 TABLE_WORKLOADS = [w for w in WORKLOADS
                    if not w.startswith('rcuscale-') and w != 'vmalloc']
