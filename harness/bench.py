@@ -224,6 +224,8 @@ def make_env():
     # stock/out-plain and patched/out-plain see their sources at ../src:
     # relative to BENCH, both builds share ccache hits.
     env['CCACHE_BASEDIR'] = BENCH
+    # The Makefile exports ARCH (um, for make kunit): these are x86_64.
+    env['ARCH'] = 'x86_64'
     env.setdefault('CCACHE_MAXSIZE', '20G')
     return env
 
@@ -237,19 +239,26 @@ def build(kernel, flavour):
         frag += open(os.path.join(ROOT, 'bench', 'rt.config')).read()
     fragf = os.path.join(out, 'bench.config')
     env = make_env()
-    cc = ['CC=ccache gcc', 'HOSTCC=ccache gcc']
-    if not (os.path.exists(fragf) and open(fragf).read() == frag and
-            os.path.exists(os.path.join(out, '.config'))):
+    cc = ['ARCH=x86_64', 'CC=ccache gcc', 'HOSTCC=ccache gcc']
+    def missing():
+        try:
+            config = open(os.path.join(out, '.config')).read().splitlines()
+        except FileNotFoundError:
+            return ['.config']
+        return [ln for ln in frag.splitlines()
+                if ln.startswith('CONFIG_') and ln not in config]
+
+    # A new fragment, or a .config that lost it (another ARCH, say).
+    if not (os.path.exists(fragf) and open(fragf).read() == frag) or \
+            missing():
         with open(fragf, 'w') as f:
             f.write(frag)
         subprocess.run(['make', '-s', '-C', src, 'O=' + out,
                         'KCONFIG_ALLCONFIG=' + fragf, 'allnoconfig'] + cc,
                        check=True, env=env, stdout=subprocess.DEVNULL)
-    config = open(os.path.join(out, '.config')).read()
-    for line in frag.splitlines():
-        if line.startswith('CONFIG_') and line not in config.splitlines():
-            die('%s %s: %s did not stick in %s/.config'
-                % (kernel, flavour, line, out))
+    for line in missing():
+        die('%s %s: %s did not stick in %s/.config'
+            % (kernel, flavour, line, out))
     t0 = time.time()
     say('BUILD   %s %s kernel (%s)' % (kernel, flavour, out))
     p = subprocess.Popen(['make', '-C', src, 'O=' + out, '-j' + JOBS,
