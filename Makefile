@@ -27,7 +27,7 @@ H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base prepare kunit kunit-debug kunit-rt check series bench bench-run \
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-module check series bench bench-run \
 	sparse w1 kerneldoc htmldocs checkpatch bisect mutants cocci-test convert convert-report \
 	convert-check clean distclean
 
@@ -65,6 +65,10 @@ prepare: deps
 ## kunit: build and run the KUnit suite, ARCH=um or ARCH=x86_64 (-smp 4)
 kunit: prepare
 	@$(H)/kunit.sh $(ARCH) plain
+
+## kunit-module: the kernel's slub_kunit as a module (x86_64, busybox initramfs)
+kunit-module: prepare
+	@$(H)/kunit-module.sh
 
 ## kunit-debug: the suite on x86_64 with lockdep, PROVE_RCU, KASAN, debug objects
 kunit-debug: prepare

@@ -24,11 +24,17 @@ for c in $commits; do
 	git checkout -q "$c"
 	if [ -f "$src_cfg" ]; then cp "$src_cfg" "$out/.config"; else
 		make -s O="$out" ARCH=x86_64 defconfig >/dev/null; fi
+	scripts/config --file "$out/.config" -e MODULES -m KFREE_BATCH_KUNIT_TEST
+	rm -f "$out/lib/tests/kfree_batch_kunit.ko"
 	echo "  BISECT  $i/$n $(git log -1 --format=%s "$c")"
 	if ! { run make -s O="$out" ARCH=x86_64 CC="ccache gcc" olddefconfig &&
 	       run make -s O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS"; } >>"$log" 2>&1; then
 		echo "  BISECT  commit $i does not build (log: $log)"
 		tail -20 "$log"
+		fails=$((fails + 1))
+	elif git cat-file -e "$c:lib/tests/kfree_batch_kunit.c" 2>/dev/null &&
+	     [ ! -f "$out/lib/tests/kfree_batch_kunit.ko" ]; then
+		echo "  BISECT  commit $i: lib/tests/kfree_batch_kunit.ko not built"
 		fails=$((fails + 1))
 	fi
 done

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -52,6 +52,7 @@ for s in $steps; do
 	case "$s" in
 	kunit-um) step "$s" "$H/kunit.sh" um plain; tally "$s" $? "$rep/kunit-um-plain.result" ;;
 	kunit-x86_64) step "$s" "$H/kunit.sh" x86_64 plain; tally "$s" $? "$rep/kunit-x86_64-plain.result" ;;
+	kunit-module) step "$s" "$H/kunit-module.sh"; tally "$s" $? "$rep/kunit-x86_64-module.result" ;;
 	kunit-x86_64-debug) step "$s" "$H/kunit.sh" x86_64 debug; tally "$s" $? "$rep/kunit-x86_64-debug.result" ;;
 	kunit-x86_64-rt) step "$s" "$H/kunit.sh" x86_64 rt; tally "$s" $? "$rep/kunit-x86_64-rt.result" ;;
 	bisect) step "$s" "$H/bisect.sh"; tally "$s" $? "$rep/bisect.result" ;;

@@ -7,11 +7,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs="gcc make flex bison bc libelf-dev libssl-dev ccache sparse coccinelle
-      qemu-system-x86 python3 git xz-utils cpio rsync kmod patch perl
+      qemu-system-x86 python3 git xz-utils cpio busybox-static rsync kmod patch perl
       gnuplot-nox ca-certificates debian-archive-keyring python3-ply
       python3-git python3-sphinx python3-sphinx-rtd-theme"
 tools="gcc make flex bison bc ccache sparse spatch qemu-system-x86_64 python3
-       git xz cpio rsync patch perl gnuplot"
+       git xz cpio busybox rsync patch perl gnuplot"
 
 if [ ! -r /etc/debian_version ] || ! command -v dpkg-query >/dev/null; then
 	missing=""

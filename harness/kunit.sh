@@ -6,6 +6,8 @@
 #   ARCH     um or x86_64 (x86_64 runs under QEMU with -smp 4)
 #   VARIANT  plain (default), debug (lockdep, PROVE_RCU, KASAN, debug
 #            objects), rt (PREEMPT_RT)
+# KUNIT_BUILD_ONLY=1 configures and builds the kernel without running it.
+# On x86_64 plain, slub_kunit is a module (harness/kunit-module.sh runs it).
 # Writes $O/reports/kunit-ARCH-VARIANT.{log,result}; the result file holds
 # "passed failed" counts of test cases.  Exits non-zero on any failure and
 # on any kernel splat (WARNING, BUG, lockdep, KASAN) in the log.
@@ -22,11 +24,14 @@ rep=$O/reports
 mkdir -p "$rep" "$out"
 log=$rep/$name.log
 
-args=(run --arch="$arch" --build_dir="$out" --jobs="$JOBS" --timeout=1200
+args=(--arch="$arch" --build_dir="$out" --jobs="$JOBS"
       --kunitconfig=lib/tests/kfree_batch.kunitconfig
       --make_options="CC=ccache gcc" --make_options="HOSTCC=ccache gcc")
-# The kernel's own slab suite runs beside ours (kfree_rcu is our client).
-args+=(--kunitconfig="$KFB_ROOT/harness/kunit/slab.kunitconfig")
+# The kernel's own slab suite runs beside ours (kfree_rcu is our client):
+# built in, or as a module on x86_64 plain (see harness/kunit-module.sh).
+slab=slab
+[ "$arch-$variant" = x86_64-plain ] && slab=slab-module
+args+=(--kunitconfig="$KFB_ROOT/harness/kunit/$slab.kunitconfig")
 for k in ${KUNIT_EXTRA_KUNITCONFIG:-}; do
 	args+=(--kunitconfig="$k")
 done
@@ -51,6 +56,11 @@ rt) args+=(--kconfig_add=CONFIG_EXPERT=y --kconfig_add=CONFIG_PREEMPT_RT=y
 	   --kconfig_add=CONFIG_DEBUG_ATOMIC_SLEEP=y) ;;
 *) die "unknown KUnit variant $variant (plain, debug, rt)" ;;
 esac
+if [ "${KUNIT_BUILD_ONLY:-0}" = 1 ]; then
+	cd "$tree"
+	exec python3 tools/testing/kunit/kunit.py build "${args[@]}"
+fi
+args=(run "${args[@]}" --timeout=1200)
 [ -n "$filter" ] && args+=("$filter")
 
 echo "  KUNIT   $arch $variant (log: $log)"

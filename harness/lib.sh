@@ -28,4 +28,8 @@ kfb_out() { echo "$O/out/$1"; }
 export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 # Builds with different O= share ccache hits (the source paths are the same).
 export CCACHE_NOHASHDIR=1
+# Out-of-tree kernel builds name the source by its absolute path: without a
+# base directory, a clone in another place (CI checks out afresh) would miss
+# every object this clone cached.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$O}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit-module.sh: the kernel's slub_kunit as a module.  Boots the x86_64
+# KUnit kernel of `kunit.sh x86_64 plain` (which has slub_kunit as a module,
+# harness/kunit/slab-module.kunitconfig) under QEMU -smp 4 with an initramfs
+# in which busybox loads lib/tests/slub_kunit.ko, unloads it, and reboots
+# (QEMU runs with -no-reboot, so it exits).  Built in, slub_kunit skips test_kfree_rcu and
+# test_kfree_rcu_wq_destroy; as a module they run.
+# Writes $O/reports/kunit-x86_64-module.{log,result} ("passed failed").
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=$(kfb_tree)
+name=kunit-x86_64-module
+out=$(kfb_out kunit-x86_64-plain)
+rep=$O/reports
+log=$rep/$name.log
+raw=$rep/$name.console
+mod=slub_kunit
+mkdir -p "$rep"
+: > "$log"
+echo "1 1" > "$rep/$name.result"
+export PATH=$KFB_ROOT/harness/qemu:$PATH
+
+echo "  KUNIT   x86_64 module $mod (log: $log)"
+# A no-op when `kunit.sh x86_64 plain` has just built the kernel.
+KUNIT_BUILD_ONLY=1 "$KFB_ROOT/harness/kunit.sh" x86_64 plain >> "$log" 2>&1 ||
+	{ tail -n 30 "$log"; die "kernel build failed (log: $log)"; }
+ko=$out/lib/tests/$mod.ko
+[ -f "$ko" ] || die "$ko not built (log: $log)"
+
+# The initramfs, made with the kernel's own usr/gen_init_cpio: init loads
+# the module (its suite runs at load), unloads it, and reboots.
+ird=$out/kunit-module
+mkdir -p "$ird"
+cat > "$ird/init" <<EOS
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+echo "kunit-module: insmod $mod"
+/bin/busybox insmod /$mod.ko || echo "kunit-module: insmod $mod failed"
+/bin/busybox rmmod $mod || echo "kunit-module: rmmod $mod failed"
+echo "kunit-module: done"
+/bin/busybox reboot -f
+EOS
+cat > "$ird/list" <<EOS
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /bin 0755 0 0
+file /bin/busybox /bin/busybox 0755 0 0
+file /init $ird/init 0755 0 0
+file /$mod.ko $ko 0644 0 0
+EOS
+"$out/usr/gen_init_cpio" "$ird/list" | gzip -1 > "$ird/initramfs.cpio.gz"
+
+# kunit.filter_glob keeps the built-in suites from running again.
+run timeout 1200 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+	-accel kvm -accel tcg -smp 4 -m 2048 -bios qboot.rom -serial stdio \
+	-kernel "$out/arch/x86/boot/bzImage" -initrd "$ird/initramfs.cpio.gz" \
+	-append "console=ttyS0 kunit.enable=1 kunit.filter_glob=slub_test panic=-1" \
+	> "$raw" 2>&1 < /dev/null || true
+
+# The module's own KTAP document, from its insmod on.
+tr -d '\r' < "$raw" | sed -n "/kunit-module: insmod $mod/,\$p" > "$raw.module"
+(cd "$tree" && python3 tools/testing/kunit/kunit.py parse "$raw.module") >> "$log" 2>&1 || true
+summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1 || true)
+passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
+crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
+passed=${passed:-0}
+failed=$(( ${failed:-0} + ${crashed:-0} ))
+grep -E '^\[..:..:..\] +(\[|=)' "$log" | grep -E 'test_kfree_rcu|test_leak|nolock|slub_test|PASSED|FAILED|SKIPPED' || true
+
+# The cases that only run as a module must have passed, not skipped.
+for t in test_kfree_rcu test_kfree_rcu_wq_destroy; do
+	if ! grep -qE "ok [0-9]+ $t\$" "$raw.module" ||
+	   grep -qE "(not ok [0-9]+ $t|ok [0-9]+ $t # SKIP)" "$raw.module"; then
+		echo "  KUNIT   x86_64 module: $t did not pass"
+		failed=$((failed + 1))
+	fi
+done
+for w in "rmmod $mod failed" "insmod $mod failed"; do
+	grep -q "kunit-module: $w" "$raw" && { echo "  KUNIT   x86_64 module: $w"; failed=$((failed + 1)); }
+done
+grep -q "kunit-module: done" "$raw" || { echo "  KUNIT   x86_64 module: init did not finish (console: $raw)"; failed=$((failed + 1)); }
+splat_re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
+awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' "$raw" |
+	grep -nE -A3 "$splat_re" > "$raw.splats" || true
+if [ -s "$raw.splats" ]; then
+	echo "  KUNIT   x86_64 module: kernel splat(s) in $raw:"
+	head -40 "$raw.splats"
+	failed=$((failed + 1))
+fi
+[ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && { echo "  KUNIT   x86_64 module: no test ran"; failed=1; }
+echo "$passed $failed" > "$rep/$name.result"
+echo "  KUNIT   x86_64 module: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
