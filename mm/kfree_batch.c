@@ -9,7 +9,9 @@
  * - kc is a client's per-CPU state, struct kfree_batch_cpu.  Its ->lock is
  *   a raw spinlock because adds come with raw spinlocks held and with
  *   interrupts off, and because other CPUs (barriers, the worker of a CPU
- *   that went offline) take it.  Nothing is allocated and nothing is woken
+ *   that went offline) take it.  Adds hold it with interrupts on and
+ *   ->adding set (see kc_lock_add()); everyone else with interrupts off.
+ *   Nothing is allocated but by alloc_pages_nolock() and nothing is woken
  *   with it held.
  * - __kfree_batch_* and kc_* helpers expect kc->lock held (lockdep says so);
  *   drain_* helpers expect kc->drain_lock held.
@@ -341,13 +343,14 @@ static unsigned int kfb_slot(struct kfree_batch_cpu *kc, unsigned int kind,
 	return pick;
 }
 
-/* Warn about an object that is refused, and count it: it is never freed. */
-static void kfb_leak(struct kfree_batch_cpu *kc, const void *ptr,
-		     const char *why)
+/*
+ * Warn about an object that is refused, and count it: it is never freed.
+ * Counted without the lock, which an interrupted add may hold.
+ */
+static void kfb_leak(struct kfree_batch *kb, const void *ptr, const char *why)
 {
-	WARN(1, "kfree_batch: %s: %s %p not freed\n",
-	     kc->kb->name, why, ptr);
-	kc->stats[KFREE_BATCH_LEAKED]++;
+	WARN(1, "kfree_batch: %s: %s %p not freed\n", kb->name, why, ptr);
+	this_cpu_inc(kb->pcpu->stats[KFREE_BATCH_LEAKED]);
 }
 
 /* Arm the CPU's worker to run within @delay jiffies.  Never wakes a task. */
@@ -526,12 +529,23 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 	kc_arm(kc, 1);
 }
 
+/* Into a batch, else onto the fallback list if @head; false: not queued. */
+static bool kfb_add_locked(struct kfree_batch_cpu *kc, void *ptr,
+			   struct kfree_batch_head *head, unsigned int kind,
+			   struct kmem_cache *s)
+{
+	if (__kfree_batch_add(kc, ptr, kind, s))
+		return true;
+	if (!head)
+		return false;
+	__kfree_batch_add_head(kc, head, ptr, s);
+	return true;
+}
+
 /* Checks common to every add; false means the object must not be queued. */
 static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 		       struct kmem_cache **s)
 {
-	struct kfree_batch_cpu *kc;
-	unsigned long flags;
 	const char *why;
 
 	*kind = kfb_classify(ptr, s);
@@ -541,13 +555,7 @@ static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 		why = "object added twice";
 	else
 		return true;
-	local_irq_save(flags);
-	kc = this_cpu_ptr(kb->pcpu);
-	raw_spin_lock(&kc->lock);
-	kc->kb = kb;
-	kfb_leak(kc, ptr, why);
-	raw_spin_unlock(&kc->lock);
-	local_irq_restore(flags);
+	kfb_leak(kb, ptr, why);
 	return false;
 }
 
@@ -563,17 +571,82 @@ static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
 }
 
 /*
- * Add @ptr, with @head as the fallback if not NULL.  With @trylock (and a
- * head), a busy per-CPU lock defers the add instead of spinning: the
- * caller may have interrupted this CPU's own add.  False: not queued.
+ * Take this CPU's lock for an add, with preemption disabled and interrupts
+ * left as they are: on the add path, interrupts are not disabled, as with
+ * a local_trylock().  An interrupt that comes during an add on this CPU
+ * finds @adding set and gets false instead of spinning on a lock that its
+ * own CPU holds.  Other holders (the worker, a barrier, the shrinker) are
+ * on other CPUs or have interrupts off, so spinning on them is safe; from
+ * interrupt context the spin is a loop of trylocks, which lockdep (rightly
+ * here) does not count as an interrupt-context acquisition.  With @nolock,
+ * never spin at all.
+ */
+static bool kc_lock_add(struct kfree_batch_cpu *kc, bool nolock)
+{
+	if (READ_ONCE(kc->adding))
+		return false;
+	WRITE_ONCE(kc->adding, true);
+	/* An interrupt must see @adding before we may hold the lock. */
+	barrier();
+	if (nolock) {
+		if (raw_spin_trylock(&kc->lock))
+			return true;
+		barrier();
+		WRITE_ONCE(kc->adding, false);
+		return false;
+	}
+	if (in_task()) {
+		raw_spin_lock(&kc->lock);
+	} else {
+		while (!raw_spin_trylock(&kc->lock))
+			cpu_relax();
+	}
+	return true;
+}
+
+/*
+ * Unlock after an add.  NMI adds and irq_works that came during this add
+ * left their objects on the deferred list: take them under the lock, and
+ * if more came in between, queue the irq_work again once @adding is clear.
+ */
+static void kc_unlock_add(struct kfree_batch_cpu *kc)
+{
+	struct llist_node *node, *next;
+	struct kfree_batch_head *head;
+	struct kmem_cache *s;
+	unsigned int kind;
+	void *ptr;
+
+	if (unlikely(!llist_empty(&kc->deferred))) {
+		node = llist_del_all(&kc->deferred);
+		for (; node; node = next) {
+			next = node->next;
+			head = (struct kfree_batch_head *)node;
+			ptr = kvmalloc_obj_start_addr(head);
+			if (kfb_accept(kc->kb, ptr, &kind, &s))
+				kfb_add_locked(kc, ptr, head, kind, s);
+		}
+	}
+	raw_spin_unlock(&kc->lock);
+	barrier();
+	WRITE_ONCE(kc->adding, false);
+	barrier();
+	if (unlikely(!llist_empty(&kc->deferred)))
+		irq_work_queue(&kc->deferred_work);
+}
+
+/*
+ * Add @ptr, with @head as the fallback if not NULL.  When the add cannot
+ * take this CPU's lock (it interrupted an add on this CPU, or @nolock and
+ * the lock is busy), an object with a head is deferred to the irq_work;
+ * one without is not queued.  False: not queued.
  */
 static bool kfb_add(struct kfree_batch *kb, void *ptr,
-		    struct kfree_batch_head *head, bool trylock)
+		    struct kfree_batch_head *head, bool nolock)
 {
 	struct kfree_batch_cpu *kc;
 	struct kmem_cache *s;
 	unsigned int kind;
-	unsigned long flags;
 	bool queued;
 
 	if (!ptr)
@@ -582,29 +655,40 @@ static bool kfb_add(struct kfree_batch *kb, void *ptr,
 		return true;
 	kasan_record_aux_stack(ptr);
 
-	local_irq_save(flags);
+	preempt_disable();
 	kc = this_cpu_ptr(kb->pcpu);
-	if (trylock && !raw_spin_trylock(&kc->lock)) {
-		local_irq_restore(flags);
+	if (!kc_lock_add(kc, nolock)) {
 		/* The irq_work's add checks it again. */
 		kfb_debug_unqueue(ptr);
-		kfb_defer(kb, head);
-		return true;
+		if (head)
+			kfb_defer(kb, head);
+		preempt_enable();
+		return !!head;
 	}
-	if (!trylock)
-		raw_spin_lock(&kc->lock);
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
-	queued = __kfree_batch_add(kc, ptr, kind, s);
-	if (!queued && head) {
-		__kfree_batch_add_head(kc, head, ptr, s);
-		queued = true;
-	}
-	raw_spin_unlock(&kc->lock);
-	local_irq_restore(flags);
+	queued = kfb_add_locked(kc, ptr, head, kind, s);
+	kc_unlock_add(kc);
+	preempt_enable();
 	if (!queued)
 		kfb_debug_unqueue(ptr);
 	return queued;
+}
+
+/*
+ * Add the objects deferred on @kc (from NMI, or by an add that could not
+ * take the lock) to this CPU's batches.  Process context.
+ */
+static void kc_add_deferred(struct kfree_batch_cpu *kc)
+{
+	struct llist_node *node = llist_del_all(&kc->deferred), *next;
+	struct kfree_batch_head *head;
+
+	for (; node; node = next) {
+		next = node->next;
+		head = (struct kfree_batch_head *)node;
+		kfree_batch_add_head(kc->kb, head, kvmalloc_obj_start_addr(head));
+	}
 }
 
 /* ============================ Release =============================== */
@@ -802,20 +886,14 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 }
 
 /*
- * Run the worker now.  Marked armed first, under the lock, so that an add
- * racing with us does not push the run back by the seal delay; the queueing
- * itself, which may wake a worker, is done without the raw lock held.
+ * Run the worker now, through its own work item: an add that arms the
+ * delayed one cannot push this run back.  Takes no lock (this may run in
+ * softirq context, on top of an add on this CPU).
  */
 static void kc_kick(struct kfree_batch_cpu *kc)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&kc->lock, flags);
-	kc->gp_pending = false;
-	kc->armed = true;
-	kc->armed_until = jiffies;
-	raw_spin_unlock_irqrestore(&kc->lock, flags);
-	mod_delayed_work(kfree_batch_wq, &kc->work, 0);
+	WRITE_ONCE(kc->gp_pending, false);
+	queue_work(kfree_batch_wq, &kc->gp_work);
 }
 
 static void kfb_gp_done(struct rcu_head *head)
@@ -831,8 +909,8 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 	bool call = false;
 
 	raw_spin_lock_irq(&kc->lock);
-	if ((kc->sealed || kc->heads_sealed) && !kc->gp_pending) {
-		kc->gp_pending = true;
+	if ((kc->sealed || kc->heads_sealed) && !READ_ONCE(kc->gp_pending)) {
+		WRITE_ONCE(kc->gp_pending, true);
 		kc->stats[KFREE_BATCH_GP_WAITS]++;
 		call = true;
 	}
@@ -867,10 +945,8 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 		kb->ops->expedite(kb);
 }
 
-static void kfree_batch_work(struct work_struct *work)
+static void kfb_run(struct kfree_batch_cpu *kc)
 {
-	struct kfree_batch_cpu *kc = container_of(to_delayed_work(work),
-						  struct kfree_batch_cpu, work);
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
 	unsigned long next = 0;
 	int i;
@@ -905,13 +981,25 @@ static void kfree_batch_work(struct work_struct *work)
 	mutex_unlock(&kc->drain_lock);
 }
 
+static void kfree_batch_work(struct work_struct *work)
+{
+	kfb_run(container_of(to_delayed_work(work), struct kfree_batch_cpu,
+			     work));
+}
+
+static void kfree_batch_gp_work(struct work_struct *work)
+{
+	kfb_run(container_of(work, struct kfree_batch_cpu, gp_work));
+}
+
 /**
  * __kfree_batch_irq_work - add the objects deferred from NMI context
  * @work: a CPU's deferred_work of a client.
  *
  * Not for direct use: public only so that DEFINE_KFREE_BATCH() can
  * initialise the irq_work statically.  Runs as a hard irq_work, also on
- * PREEMPT_RT, because the adds it makes take the client's raw lock.
+ * PREEMPT_RT, because the adds it makes take the client's raw lock.  On
+ * top of an add on this CPU it leaves the objects to that add.
  *
  * Context: hard interrupt context (irq_work).
  * Return: nothing; every deferred object is now in a batch or on the
@@ -921,14 +1009,16 @@ void __kfree_batch_irq_work(struct irq_work *work)
 {
 	struct kfree_batch_cpu *kc = container_of(work, struct kfree_batch_cpu,
 						  deferred_work);
-	struct llist_node *node = llist_del_all(&kc->deferred), *next;
-	struct kfree_batch_head *head;
 
-	for (; node; node = next) {
-		next = node->next;
-		head = (struct kfree_batch_head *)node;
-		kfree_batch_add_head(kc->kb, head, kvmalloc_obj_start_addr(head));
-	}
+	/*
+	 * On top of an add on this CPU (of this client), adding here would
+	 * defer again: that add takes the list before it unlocks, or queues
+	 * this irq_work again once it is done.  Otherwise take the lock as
+	 * an add does: the unlock adds the deferred objects under it.
+	 */
+	if (!kc_lock_add(kc, false))
+		return;
+	kc_unlock_add(kc);
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
 
@@ -940,9 +1030,19 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	bool found = false;
 	int cpu;
 
+	/*
+	 * First every deferred add, to this CPU's batches: all of them
+	 * before any CPU is sealed.  The irq_work and the adds take a list
+	 * only under their CPU's lock, so objects that they took are in that
+	 * CPU's batches by the time the loop below takes the lock.
+	 */
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		irq_work_sync(&kc->deferred_work);
+		kc_add_deferred(kc);
+	}
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
 		kc_seal_open(kc, true, 0, only);
 		for (b = kc->sealed; b && !found; b = b->next)
@@ -1167,6 +1267,7 @@ int kfree_batch_init(struct kfree_batch *kb)
 		}
 		mutex_init(&kc->drain_lock);
 		INIT_DELAYED_WORK(&kc->work, kfree_batch_work);
+		INIT_WORK(&kc->gp_work, kfree_batch_gp_work);
 		kc->kb = kb;
 		kc->cpu = cpu;
 		drain_refill(kc);
@@ -1209,12 +1310,14 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		cancel_delayed_work_sync(&kc->work);
+		cancel_work_sync(&kc->gp_work);
 	}
 	/* A grace-period callback may still be in flight; it queues work. */
 	kb->ops->cb_barrier(kb);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		cancel_delayed_work_sync(&kc->work);
+		cancel_work_sync(&kc->gp_work);
 		while ((b = kc->reserve)) {
 			kc->reserve = b->next;
 			free_page((unsigned long)b);
@@ -1237,12 +1340,13 @@ EXPORT_SYMBOL_GPL(kfree_batch_destroy);
  * The object is put in a batch of its kmem_cache on this CPU and freed
  * once a grace period of @kb's domain that started after this call has
  * ended.  Without a head, the object needs a batch slot: if the per-CPU
- * reserve is empty and no storage can be had, it is not queued.
+ * reserve is empty and no storage can be had, or if this is an interrupt
+ * that came during an add to @kb on this CPU, it is not queued.
  *
  * Context: any context but NMI, with raw spinlocks held too; never sleeps.
  * Return: true if the object was queued (or was NULL, or was refused with
- * a warning as a bad pointer or a double add), false if no storage was
- * available: the caller still owns it.
+ * a warning as a bad pointer or a double add), false if it could not be
+ * queued: the caller still owns it.
  */
 bool kfree_batch_add(struct kfree_batch *kb, void *ptr)
 {
@@ -1258,7 +1362,8 @@ EXPORT_SYMBOL_GPL(kfree_batch_add);
  * @ptr: the start of the object; NULL is ignored.
  *
  * Like kfree_batch_add(), but never fails: without a batch slot the object
- * is linked through @head.
+ * is linked through @head, and in an interrupt that came during an add to
+ * @kb on this CPU it is deferred as from NMI (see kfree_batch_add_nolock()).
  *
  * Context: any context but NMI, with raw spinlocks held too; never sleeps.
  * Return: nothing; the object belongs to @kb from now on.
@@ -1338,7 +1443,8 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_mightsleep);
  * Asks every CPU's worker to seal its open batches now instead of when
  * their time bound expires; they are released after their grace period.
  *
- * Context: any context but NMI; never sleeps.
+ * Context: process context, not in an interrupt (the interrupted task
+ * may be in an add, holding this CPU's lock); never sleeps.
  * Return: nothing.
  */
 void kfree_batch_flush(struct kfree_batch *kb)
@@ -1413,7 +1519,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
  * The counters are summed over CPUs without stopping them: each is exact
  * once @kb is quiet (after kfree_batch_barrier(), say).
  *
- * Context: any context but NMI.
+ * Context: process context, not in an interrupt (as kfree_batch_flush()).
  * Return: nothing; the counters are in @stats.
  */
 void kfree_batch_get_stats(struct kfree_batch *kb,

@@ -154,8 +154,13 @@ enum kfree_batch_stat_item {
  */
 struct kfree_batch_cpu {
 	/* private: */
-	/* Protects everything below but the drain-side fields. */
+	/*
+	 * Protects everything below but the drain-side fields.  Adds on
+	 * this CPU hold it with interrupts enabled, @adding set: a context
+	 * that interrupts such an add sees @adding and does not spin.
+	 */
 	raw_spinlock_t lock;
+	bool adding;
 	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
 	struct kfree_batch_block *sealed;	/* FIFO in seal order */
 	struct kfree_batch_block *sealed_tail;
@@ -184,6 +189,7 @@ struct kfree_batch_cpu {
 	unsigned long released;			/* drain_lock */
 	unsigned long bulk_frees;		/* drain_lock */
 	struct delayed_work work;
+	struct work_struct gp_work;		/* run the worker now */
 	struct rcu_head gp_head;
 	struct kfree_batch *kb;
 	int cpu;

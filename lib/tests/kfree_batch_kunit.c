@@ -418,6 +418,117 @@ static void test_hardirq_add(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(c->objs));
 }
 
+/*
+ * An add that comes on top of an add on its CPU (from an interrupt or an
+ * NMI) must not spin on the lock that its CPU holds: with a head it is
+ * deferred, and the add underneath takes it before it unlocks; without a
+ * head it fails.  The add underneath is simulated by the CPU's flag.
+ */
+static void test_add_on_top_of_add(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *o[8], *last;
+	struct kfree_batch_cpu *kc;
+	bool queued, empty_before, empty_after;
+	void *bare;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		o[i] = kmalloc_obj(*o[i]);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	last = kmalloc_obj(*last);
+	bare = kmalloc(32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, last);
+	KUNIT_ASSERT_NOT_NULL(test, bare);
+
+	preempt_disable();
+	kc = this_cpu_ptr(kb->pcpu);
+	WRITE_ONCE(kc->adding, true);
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		kfree_batch_add_head(kb, &o[i]->head, o[i]);
+	queued = kfree_batch_add(kb, bare);
+	WRITE_ONCE(kc->adding, false);
+	empty_before = llist_empty(&kc->deferred);
+	/* The next add on this CPU takes the deferred objects. */
+	kfree_batch_add_head(kb, &last->head, last);
+	empty_after = llist_empty(&kc->deferred);
+	preempt_enable();
+
+	KUNIT_EXPECT_FALSE(test, queued);
+	KUNIT_EXPECT_FALSE(test, empty_before);
+	KUNIT_EXPECT_TRUE(test, empty_after);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), ARRAY_SIZE(o) + 1);
+	kfree(bare);
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(o) + 1);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
+struct storm {
+	struct hrtimer timer;
+	struct kfree_batch *kb;
+	struct test_obj *objs[512];
+	unsigned int fired;
+};
+
+static enum hrtimer_restart storm_add(struct hrtimer *t)
+{
+	struct storm *c = container_of(t, struct storm, timer);
+
+	kfree_batch_add_head(c->kb, &c->objs[c->fired]->head, c->objs[c->fired]);
+	if (++c->fired == ARRAY_SIZE(c->objs))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime(10 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * Hard interrupt adds on the CPU of a task that adds all the time: some
+ * come during the task's add.  Nothing deadlocks, nothing is lost.
+ */
+static void test_hardirq_storm(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct storm *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	unsigned long n = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->kb = kb;
+	for (i = 0; i < ARRAY_SIZE(c->objs); i++) {
+		c->objs[i] = kmalloc_obj(*c->objs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, c->objs[i]);
+	}
+	migrate_disable();
+	hrtimer_setup(&c->timer, storm_add, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(&c->timer, ns_to_ktime(10 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	while (READ_ONCE(c->fired) < ARRAY_SIZE(c->objs) && n < 200000) {
+		void *p = kmalloc(32, GFP_ATOMIC);
+
+		if (p && kfree_batch_add(kb, p))
+			n++;
+		else
+			kfree(p);
+	}
+	migrate_enable();
+	/* A slow timer (QEMU under TCG) finishes without the adds. */
+	for (i = 0; i < 500 && READ_ONCE(c->fired) < ARRAY_SIZE(c->objs); i++)
+		msleep(10);
+	hrtimer_cancel(&c->timer);
+	kunit_info(test, "%lu adds, %u interrupt adds\n", n, c->fired);
+
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, c->fired, ARRAY_SIZE(c->objs));
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), n + c->fired);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	/* The objects the timer did not reach were never handed over. */
+	for (i = c->fired; i < ARRAY_SIZE(c->objs); i++)
+		kfree(c->objs[i]);
+}
+
 /* The _nolock form under a raw spinlock with interrupts off. */
 static void test_nolock_under_raw_lock(struct kunit *test)
 {
@@ -810,6 +921,8 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_barrier_cache),
 	KUNIT_CASE(test_fallback),
 	KUNIT_CASE(test_hardirq_add),
+	KUNIT_CASE(test_add_on_top_of_add),
+	KUNIT_CASE_SLOW(test_hardirq_storm),
 	KUNIT_CASE(test_nolock_under_raw_lock),
 	KUNIT_CASE(test_none_domain),
 	KUNIT_CASE(test_time_bound),
