@@ -226,6 +226,11 @@ def make_env():
     env['CCACHE_BASEDIR'] = BENCH
     # The Makefile exports ARCH (um, for make kunit): these are x86_64.
     env['ARCH'] = 'x86_64'
+    # `make bench W=mixed` puts W=mixed in MAKEFLAGS, and kbuild reads W=
+    # as its extra-warning levels (an "e" in it means -Werror): the kernel
+    # builds must not inherit our make's variables.
+    for v in ('MAKEFLAGS', 'MFLAGS', 'MAKEOVERRIDES', 'MAKELEVEL'):
+        env.pop(v, None)
     env.setdefault('CCACHE_MAXSIZE', '20G')
     return env
 
