@@ -516,7 +516,7 @@ static void test_hardirq_storm(struct kunit *test)
 	migrate_enable();
 	/* A slow timer (QEMU under TCG) finishes without the adds. */
 	for (i = 0; i < 500 && READ_ONCE(c->fired) < ARRAY_SIZE(c->objs); i++)
-		msleep(10);
+		msleep(20);
 	hrtimer_cancel(&c->timer);
 	kunit_info(test, "%lu adds, %u interrupt adds\n", n, c->fired);
 
