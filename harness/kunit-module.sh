@@ -64,12 +64,7 @@ run timeout 1200 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
 # The module's own KTAP document, from its insmod on.
 tr -d '\r' < "$raw" | sed -n "/kunit-module: insmod $mod/,\$p" > "$raw.module"
 (cd "$tree" && python3 tools/testing/kunit/kunit.py parse "$raw.module") >> "$log" 2>&1 || true
-summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1 || true)
-passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
-failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
-crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
-passed=${passed:-0}
-failed=$(( ${failed:-0} + ${crashed:-0} ))
+read -r passed failed <<<"$(kunit_counts "$log")"
 grep -E '^\[..:..:..\] +(\[|=)' "$log" | grep -E 'test_kfree_rcu|test_leak|nolock|slub_test|PASSED|FAILED|SKIPPED' || true
 
 # The cases that only run as a module must have passed, not skipped.
@@ -84,9 +79,7 @@ for w in "rmmod $mod failed" "insmod $mod failed"; do
 	grep -q "kunit-module: $w" "$raw" && { echo "  KUNIT   x86_64 module: $w"; failed=$((failed + 1)); }
 done
 grep -q "kunit-module: done" "$raw" || { echo "  KUNIT   x86_64 module: init did not finish (console: $raw)"; failed=$((failed + 1)); }
-splat_re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
-awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' "$raw" |
-	grep -nE -A3 "$splat_re" > "$raw.splats" || true
+kunit_splats "$raw" > "$raw.splats"
 if [ -s "$raw.splats" ]; then
 	echo "  KUNIT   x86_64 module: kernel splat(s) in $raw:"
 	head -40 "$raw.splats"

@@ -71,27 +71,19 @@ run python3 tools/testing/kunit/kunit.py "${args[@]}" 2>&1 | tee "$log" |
 rc=${PIPESTATUS[0]}
 set -e
 
-# kunit.py's summary: "Testing complete. Ran N tests: passed: P, failed: F, ..."
-summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1 || true)
-passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
-failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
-crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
-passed=${passed:-0}
-failed=$(( ${failed:-0} + ${crashed:-0} ))
+read -r passed failed <<<"$(kunit_counts "$log")"
 
 # A splat fails the run even when every case passed.  Warnings that a
 # case provokes on purpose (bad input) stand between the suite's
 # "expected warnings begin/end" markers and are not counted.
 rawlog=$out/test.log
-splat_re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
 splats=0
 if [ -f "$rawlog" ]; then
-	awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' \
-		"$rawlog" > "$rawlog.unexpected"
-	splats=$(grep -cE "$splat_re" "$rawlog.unexpected" || true)
-	if [ "$splats" -gt 0 ]; then
-		echo "  KUNIT   $arch $variant: $splats kernel splat(s) in $rawlog:"
-		grep -nE -A3 "$splat_re" "$rawlog.unexpected" | head -40
+	kunit_splats "$rawlog" > "$rawlog.splats"
+	if [ -s "$rawlog.splats" ]; then
+		splats=1
+		echo "  KUNIT   $arch $variant: kernel splat(s) in $rawlog:"
+		head -40 "$rawlog.splats"
 	fi
 fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then

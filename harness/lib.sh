@@ -33,3 +33,26 @@ export CCACHE_NOHASHDIR=1
 # every object this clone cached.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$O}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+
+# kunit_counts LOG: "passed failed" from kunit.py's summary line in LOG
+# ("Testing complete. Ran N tests: passed: P, failed: F, crashed: C");
+# crashed cases count as failed.
+kunit_counts() {
+	local summary p f c
+	summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$1" | tail -n 1 || true)
+	p=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
+	c=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
+	echo "${p:-0} $(( ${f:-0} + ${c:-0} ))"
+}
+
+# kunit_splats CONSOLE: the kernel splats (WARNING, BUG, lockdep, KASAN,
+# ...) in a console log, with three lines of context, leaving out those
+# between the suite's "expected warnings begin/end" markers (bad input
+# that a case provokes on purpose).  Prints nothing if there is none.
+kunit_splats() {
+	local re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
+
+	awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' "$1" |
+		grep -nE -A3 "$re" || true
+}
