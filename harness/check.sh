@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -76,6 +76,7 @@ for s in $steps; do
 			sed -nE 's/^cocci: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$rep/cocci.log" > "$rep/cocci.result"
 			tally "$s" "$rc" "$rep/cocci.result"
 		fi ;;
+	cocci-tree) step "$s" "$H/convert.sh" expect; tally "$s" $? ;;
 	*) echo "unknown step $s"; tally "$s" 1 ;;
 	esac
 done
