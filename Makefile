@@ -11,6 +11,7 @@
 #   V=1    show the full output of every step
 #   SIZE=  small (default) or large, for `make bench`
 #   W=     workloads for `make bench` (comma-separated) or `make bench-run`
+#   ROUNDS= rounds of `make bench` (default: 3 for SIZE=small, 7 for large)
 #   K=     stock or patched, for `make bench-run`
 
 O     ?= $(CURDIR)/build

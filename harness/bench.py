@@ -497,7 +497,7 @@ def need_kernels(workloads):
 def cmd_all(size, only):
     workloads = only or (SMALL_WORKLOADS if size == 'small'
                          else TABLE_WORKLOADS)
-    rounds = SIZES[size]['rounds']
+    rounds = int(os.environ.get('ROUNDS') or SIZES[size]['rounds'])
     t0 = time.time()
     need_kernels(workloads)
     raw, bad, seen_kb = [], [], None

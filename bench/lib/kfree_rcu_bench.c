@@ -160,7 +160,7 @@ struct bench_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	u64 runtime_ns;		/* the thread's own CPU time */
-	u64 timed_ns;		/* the time it measured (enqueue) */
+	u64 timed_ns;		/* median ns per call (enqueue) */
 	unsigned long fails;
 };
 
@@ -324,17 +324,30 @@ static void bench_mixed(void)
 		kmem_cache_destroy(kind_cache[k]);
 }
 
-/* Enqueue cost: only the kfree_rcu() calls are timed. */
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Enqueue cost: only the kfree_rcu() calls are timed, ENQ_CHUNK at a time.
+ * Each thread reports the median of its chunks' ns per call: under TCG a
+ * vCPU thread is now and then descheduled by the host for milliseconds,
+ * which a mean over all calls would charge to whichever kernel it hit.
+ */
 static int enqueue_thread(void *arg)
 {
 	struct bench_thread *t = arg;
+	unsigned int i, j, c, n = 0, chunks = DIV_ROUND_UP(objs, ENQ_CHUNK);
 	struct bench_obj **p;
-	unsigned int i, j, c;
-	u64 t0;
+	u64 t0, *per_call;
 
 	p = kmalloc_array(ENQ_CHUNK, sizeof(*p), GFP_KERNEL);
+	per_call = kmalloc_array(chunks, sizeof(*per_call), GFP_KERNEL);
 	bench_thread_start();
-	for (i = 0; p && i < objs; i += ENQ_CHUNK) {
+	for (i = 0; p && per_call && i < objs; i += ENQ_CHUNK) {
 		c = min(ENQ_CHUNK, objs - i);
 		for (j = 0; j < c; j++) {
 			p[j] = kmalloc(64, GFP_KERNEL);
@@ -347,31 +360,40 @@ static int enqueue_thread(void *arg)
 		t0 = ktime_get_ns();
 		for (j = 0; j < c; j++)
 			kfree_rcu(p[j], rh);
-		t->timed_ns += ktime_get_ns() - t0;
+		if (c)
+			per_call[n++] = div_u64(ktime_get_ns() - t0, c);
 		cond_resched();
 	}
+	if (n) {
+		sort(per_call, n, sizeof(*per_call), cmp_u64, NULL);
+		t->timed_ns = per_call[n / 2];
+	}
+	kfree(per_call);
 	kfree(p);
 	bench_thread_end(t);
 	return 0;
 }
 
+/* The mean over the threads of their median ns per call. */
 static s64 enqueue_phase(unsigned int n)
 {
 	struct bench_thread *t;
-	u64 ns = 0, calls = 0;
-	unsigned int i;
+	u64 ns = 0;
+	unsigned int i, ok = 0;
 
 	t = bench_run(enqueue_thread, n);
 	if (!t)
 		return -1;
 	bench_wait();
 	for (i = 0; i < n; i++) {
+		if (!t[i].timed_ns)
+			continue;
 		ns += t[i].timed_ns;
-		calls += objs - t[i].fails;
+		ok++;
 	}
 	kfree(t);
 	kvfree_rcu_barrier();
-	return calls ? div64_u64(ns, calls) : -1;
+	return ok ? div_u64(ns, ok) : -1;
 }
 
 static void bench_enqueue(void)
@@ -397,13 +419,6 @@ static int flood_thread(void *arg)
 			cond_resched();
 	}
 	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static u64 pct(u64 *v, unsigned int n, unsigned int p)
