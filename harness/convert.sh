@@ -18,6 +18,13 @@ dir=$O/convert
 mkdir -p "$dir"
 cd "$tree"
 
+# Report mode over the whole tree, into $dir/kfree_rcu-report.txt.
+whole_report() {
+	run make -s coccicheck MODE=report COCCI="$cocci" J="$JOBS" \
+		> "$dir/kfree_rcu-report.txt" 2> "$dir/report.err" ||
+		{ cat "$dir/report.err"; die "coccicheck failed"; }
+}
+
 case "${1:-}" in
 patch)
 	m=${2:?usage: make convert M=<dir> (M=. for the whole tree)}
@@ -45,7 +52,7 @@ patch)
 report)
 	out=$dir/kfree_rcu-report.txt
 	t0=$(date +%s)
-	run make -s coccicheck MODE=report COCCI="$cocci" J="$JOBS" > "$out" 2> "$dir/report.err" || true
+	whole_report
 	conv=$(grep -c ': WARNING: .*use kv\?free_rcu' "$out" || true)
 	info=$(grep -c ': INFO: ' "$out" || true)
 	notes=$(grep -c ': note: ' "$out" || true)
@@ -57,8 +64,7 @@ expect)
 	# 7.3 shows here, with the diff.
 	exp=$KFB_ROOT/harness/cocci/whole-tree-7.3.expected
 	out=$dir/kfree_rcu-report.txt
-	run make -s coccicheck MODE=report COCCI="$cocci" J="$JOBS" > "$out" 2> "$dir/report.err" ||
-		{ cat "$dir/report.err"; die "coccicheck failed"; }
+	whole_report
 	grep ': WARNING: ' "$out" | sed 's|^\./||' | sort > "$dir/whole-tree.sites"
 	if diff -u "$exp" "$dir/whole-tree.sites"; then
 		echo "  EXPECT  whole tree: the $(wc -l < "$exp") expected site(s), no other"
