@@ -22,6 +22,7 @@ mutants=(
 "skip-barrier@s/^\tkfb_drain_all(kb, NULL);/\treturn;/@kfree_batch_barrier() returns at once"
 "skip-cache-barrier@s/^\t\tkfb_drain_all(kb, s);/\t\t;/@kfree_batch_barrier_cache() does nothing"
 "no-time-bound@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/@a partly filled batch is never sealed by time"
+"memo-no-index-check@s/^\tif (off != s->size/\tif (0 \&\& off != s->size/@an add takes a pointer inside an object of the slab it remembers for an object@kfree_batch.test_bad_input_same_slab"
 "spin-on-own-cpu@/^\tif (READ_ONCE(kc->adding))$/{N;d}@an add on top of an add on its CPU takes the lock (deadlocks in an interrupt)@kfree_batch.test_add_on_top_of_add"
 )
 

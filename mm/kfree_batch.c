@@ -18,6 +18,12 @@
  * - A block is sealed when it receives its cookie; it is released only
  *   once the domain says that cookie has passed, and that is checked again
  *   right before the release.
+ * - An add looks its object up (which allocator, which cache, an object's
+ *   start?) under kc->lock, where kc->memo, the slab of the CPU's last
+ *   object while that object's batch is open, lets an add to the same slab
+ *   skip all but the start-of-object check: the slab cannot be freed while
+ *   an object of it is pending.  With KASAN or debug objects the lookup
+ *   is made before the lock, as those may allocate.
  */
 
 #define pr_fmt(fmt) "kfree_batch: " fmt
@@ -289,14 +295,17 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	slab = page_slab(page);
 	if (slab) {
 		struct kmem_cache *s = slab->slab_cache;
+		unsigned int idx;
 		void *obj;
 
 		*sp = s;
 		/* An interior pointer would corrupt the freelist. */
 		if (unlikely(is_kfence_address(ptr)))
 			return kfence_object_start(ptr) == ptr ? KFB_SLAB : KFB_BAD;
-		obj = slab_address(slab) +
-		      s->size * __obj_to_index(s, slab_address(slab), ptr);
+		idx = __obj_to_index(s, slab_address(slab), ptr);
+		if (idx >= slab->objects)
+			return KFB_BAD;
+		obj = slab_address(slab) + s->size * idx;
 		obj = kasan_reset_tag(fixup_red_left(s, obj));
 		return obj == kasan_reset_tag(ptr) ? KFB_SLAB : KFB_BAD;
 	}
@@ -376,6 +385,11 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 {
 	lockdep_assert_held(&kc->lock);
+	/* The memo's object leaves the open batches: forget its slab. */
+	if (b == kc->memo) {
+		kc->memo = NULL;
+		kc->memo_len = 0;
+	}
 	kc->kb->ops->snapshot(kc->kb, &b->cookie);
 	b->next = NULL;
 	if (kc->sealed_tail)
@@ -475,6 +489,73 @@ static void kc_count_add(struct kfree_batch_cpu *kc)
 }
 
 /*
+ * With KASAN or debug objects, an object is checked and recorded before
+ * this CPU's lock is taken, because those may allocate.  Otherwise it is
+ * looked up under the lock, where the memo of the last slab added to
+ * spares most of the lookup.
+ */
+static __always_inline bool kfb_memo_used(void)
+{
+	return !IS_ENABLED(CONFIG_KASAN) &&
+	       !IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD);
+}
+
+/* Put @ptr into @b, open in @slot; seal @b once it is full. */
+static __always_inline void kc_put(struct kfree_batch_cpu *kc,
+				   unsigned int slot,
+				   struct kfree_batch_block *b, void *ptr)
+{
+	lockdep_assert_held(&kc->lock);
+	b->objs[b->nr++] = ptr;
+	kc_count_add(kc);
+	if (unlikely(b->nr == KFB_BLOCK_OBJS)) {
+		kc->open[slot] = NULL;
+		kc_seal(kc, b);
+		kc_arm(kc, 1);
+	}
+}
+
+/*
+ * Remember the slab of @ptr, a slab object just put into @b, open in
+ * @slot.  The memo holds while @b is open: @ptr is pending in it, so its
+ * slab stays allocated to its cache until kc_seal() forgets the memo.
+ */
+static void kc_memo_set(struct kfree_batch_cpu *kc, unsigned int slot,
+			struct kfree_batch_block *b, void *ptr)
+{
+	struct slab *slab = virt_to_slab(ptr);
+	void *base = slab_address(slab);
+
+	lockdep_assert_held(&kc->lock);
+	kc->memo = b;
+	kc->memo_slot = slot;
+	kc->memo_start = (unsigned long)base;
+	kc->memo_len = slab->objects * b->s->size;
+	kc->memo_pad = fixup_red_left(b->s, base) - base;
+}
+
+/*
+ * The open batch for @ptr if it lies in the memo's slab and is the start
+ * of one of its objects, else NULL: the caller looks @ptr up in full.
+ * This is kfb_classify() for an object whose slab is known to be live.
+ */
+static __always_inline struct kfree_batch_block *
+kc_memo_batch(struct kfree_batch_cpu *kc, void *ptr)
+{
+	unsigned long off = (unsigned long)kasan_reset_tag(ptr) - kc->memo_start;
+	struct kmem_cache *s;
+
+	lockdep_assert_held(&kc->lock);
+	if (off >= kc->memo_len)
+		return NULL;
+	s = kc->memo->s;
+	if (off != s->size * reciprocal_divide(off, s->reciprocal_size) +
+		   kc->memo_pad)
+		return NULL;
+	return kc->memo;
+}
+
+/*
  * Put @ptr into the open batch of its cache on this CPU.  Returns false
  * when no batch slot can be had; the caller then falls back.
  */
@@ -500,16 +581,12 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		b->nr = 0;
 		b->opened = jiffies;
 		kc->open[slot] = b;
-	}
-	b->objs[b->nr++] = ptr;
-	kc_count_add(kc);
-	if (b->nr == KFB_BLOCK_OBJS) {
-		kc->open[slot] = NULL;
-		kc_seal(kc, b);
-		kc_arm(kc, 1);
-	} else {
+		/* Adds to an open batch need not arm: this one covers them. */
 		kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
 	}
+	if (kfb_memo_used() && kind == KFB_SLAB && !is_kfence_address(ptr))
+		kc_memo_set(kc, slot, b, ptr);
+	kc_put(kc, slot, b, ptr);
 	return true;
 }
 
@@ -581,7 +658,8 @@ static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
  * here) does not count as an interrupt-context acquisition.  With @nolock,
  * never spin at all.
  */
-static bool kc_lock_add(struct kfree_batch_cpu *kc, bool nolock)
+static __always_inline bool kc_lock_add(struct kfree_batch_cpu *kc,
+					bool nolock)
 {
 	if (READ_ONCE(kc->adding))
 		return false;
@@ -604,29 +682,34 @@ static bool kc_lock_add(struct kfree_batch_cpu *kc, bool nolock)
 	return true;
 }
 
-/*
- * Unlock after an add.  NMI adds and irq_works that came during this add
- * left their objects on the deferred list: take them under the lock, and
- * if more came in between, queue the irq_work again once @adding is clear.
- */
-static void kc_unlock_add(struct kfree_batch_cpu *kc)
+/* Add under the lock what NMI adds and irq_works left on the list. */
+static void kc_take_deferred(struct kfree_batch_cpu *kc)
 {
-	struct llist_node *node, *next;
+	struct llist_node *node = llist_del_all(&kc->deferred), *next;
 	struct kfree_batch_head *head;
 	struct kmem_cache *s;
 	unsigned int kind;
 	void *ptr;
 
-	if (unlikely(!llist_empty(&kc->deferred))) {
-		node = llist_del_all(&kc->deferred);
-		for (; node; node = next) {
-			next = node->next;
-			head = (struct kfree_batch_head *)node;
-			ptr = kvmalloc_obj_start_addr(head);
-			if (kfb_accept(kc->kb, ptr, &kind, &s))
-				kfb_add_locked(kc, ptr, head, kind, s);
-		}
+	lockdep_assert_held(&kc->lock);
+	for (; node; node = next) {
+		next = node->next;
+		head = (struct kfree_batch_head *)node;
+		ptr = kvmalloc_obj_start_addr(head);
+		if (kfb_accept(kc->kb, ptr, &kind, &s))
+			kfb_add_locked(kc, ptr, head, kind, s);
 	}
+}
+
+/*
+ * Unlock after an add.  NMI adds and irq_works that came during this add
+ * left their objects on the deferred list: take them under the lock, and
+ * if more came in between, queue the irq_work again once @adding is clear.
+ */
+static __always_inline void kc_unlock_add(struct kfree_batch_cpu *kc)
+{
+	if (unlikely(!llist_empty(&kc->deferred)))
+		kc_take_deferred(kc);
 	raw_spin_unlock(&kc->lock);
 	barrier();
 	WRITE_ONCE(kc->adding, false);
@@ -641,32 +724,56 @@ static void kc_unlock_add(struct kfree_batch_cpu *kc)
  * the lock is busy), an object with a head is deferred to the irq_work;
  * one without is not queued.  False: not queued.
  */
-static bool kfb_add(struct kfree_batch *kb, void *ptr,
-		    struct kfree_batch_head *head, bool nolock)
+static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
+				    struct kfree_batch_head *head, bool nolock)
 {
 	struct kfree_batch_cpu *kc;
-	struct kmem_cache *s;
-	unsigned int kind;
+	struct kfree_batch_block *b;
+	struct kmem_cache *s = NULL;
+	unsigned int kind = KFB_BAD;
 	bool queued;
 
 	if (!ptr)
 		return true;
-	if (!kfb_accept(kb, ptr, &kind, &s))
-		return true;
-	kasan_record_aux_stack(ptr);
+	if (!kfb_memo_used()) {
+		if (!kfb_accept(kb, ptr, &kind, &s))
+			return true;
+		kasan_record_aux_stack(ptr);
+	}
 
 	preempt_disable();
 	kc = this_cpu_ptr(kb->pcpu);
 	if (!kc_lock_add(kc, nolock)) {
-		/* The irq_work's add checks it again. */
-		kfb_debug_unqueue(ptr);
-		if (head)
-			kfb_defer(kb, head);
 		preempt_enable();
-		return !!head;
+		/* The irq_work's add checks it again. */
+		if (kfb_memo_used() && !kfb_accept(kb, ptr, &kind, &s))
+			return true;
+		kfb_debug_unqueue(ptr);
+		if (!head)
+			return false;
+		preempt_disable();
+		kfb_defer(kb, head);
+		preempt_enable();
+		return true;
 	}
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
+	if (kfb_memo_used()) {
+		b = kc_memo_batch(kc, ptr);
+		if (likely(b)) {
+			kc_put(kc, kc->memo_slot, b, ptr);
+			kc_unlock_add(kc);
+			preempt_enable();
+			return true;
+		}
+		kind = kfb_classify(ptr, &s);
+		if (kind == KFB_BAD) {
+			kc_unlock_add(kc);
+			preempt_enable();
+			kfb_leak(kb, ptr, "pointer owned by no allocator");
+			return true;
+		}
+	}
 	queued = kfb_add_locked(kc, ptr, head, kind, s);
 	kc_unlock_add(kc);
 	preempt_enable();

@@ -10,7 +10,11 @@
  *
  * then "kfree_rcu_bench: done", and powers the machine off.  With
  * workload=hold the initcall only waits, so that a test started by another
- * built-in module (rcuscale's kfree test) finishes and powers off first.
+ * built-in module (rcuscale's kfree test) finishes and powers off first;
+ * from a subsys initcall, before that test starts, it watches free memory,
+ * and at power-off it waits for kvfree_rcu_barrier() and prints the peak
+ * memory in use above what is in use once every object is freed:
+ * "metric hold_peak_kb".
  *
  * Only kfree_rcu(), the slab API, kvfree_rcu_barrier() and the polled RCU
  * API are used, so the same file measures any kernel: the kfree_batch
@@ -271,6 +275,39 @@ static int monitor_thread(void *arg)
 	}
 	return 0;
 }
+
+static struct task_struct *hold_mon;
+
+/* At power-off: the peak over what stays in use once everything is freed. */
+static int hold_power_off(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	unsigned long settled;
+
+	kthread_stop(hold_mon);
+	kvfree_rcu_barrier();
+	settled = global_zone_page_state(NR_FREE_PAGES);
+	metric("hold_peak_kb", settled > bench_min_free ?
+	       (settled - bench_min_free) * (PAGE_SIZE / 1024) : 0);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hold_nb = {
+	.notifier_call = hold_power_off,
+};
+
+/* Watch free memory from before rcuscale's kfree test starts. */
+static int __init kfree_rcu_bench_hold(void)
+{
+	if (strcmp(workload, "hold"))
+		return 0;
+	bench_min_free = global_zone_page_state(NR_FREE_PAGES);
+	hold_mon = kthread_run(monitor_thread, NULL, "kfrb_mon");
+	if (!IS_ERR(hold_mon))
+		register_reboot_notifier(&hold_nb);
+	return 0;
+}
+subsys_initcall(kfree_rcu_bench_hold);
 
 static void bench_mixed(void)
 {

@@ -162,6 +162,16 @@ struct kfree_batch_cpu {
 	raw_spinlock_t lock;
 	bool adding;
 	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
+	/*
+	 * The slab of the last object added, while the open batch that
+	 * holds that object (@memo, in slot @memo_slot) stays open: an add
+	 * of another object of that slab skips the allocator lookup.
+	 */
+	struct kfree_batch_block *memo;
+	unsigned long memo_start;		/* slab_address() */
+	unsigned long memo_len;			/* 0: no memo */
+	unsigned int memo_pad;			/* left red zone */
+	unsigned int memo_slot;
 	struct kfree_batch_block *sealed;	/* FIFO in seal order */
 	struct kfree_batch_block *sealed_tail;
 	struct kfree_batch_block *reserve;	/* empty blocks */

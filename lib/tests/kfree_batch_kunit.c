@@ -904,6 +904,53 @@ static void test_bad_input(struct kunit *test)
 	}
 }
 
+/*
+ * An add remembers the slab of its object while that object's batch is
+ * open, and checks the next object of that slab against it alone: a
+ * pointer inside another object of the slab, or past its last object,
+ * must still be refused.
+ */
+static void test_bad_input_same_slab(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kmem_cache *s = new_cache("kfb_bad", 96);
+	unsigned int i, n = 0;
+	struct slab *slab;
+	void *p[16], *q;
+	u8 *tail;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	/* Another object of the first one's slab. */
+	slab = virt_to_slab(p[0]);
+	for (q = NULL, i = 1; i < ARRAY_SIZE(p) && !q; i++)
+		if (virt_to_slab(p[i]) == slab)
+			q = p[i];
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	tail = (u8 *)slab_address(slab) + slab->objects * s->size;
+
+	migrate_disable();
+	KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, p[0]));
+	pr_info(EXPECT_WARN_BEGIN);
+	kfree_batch_add(kb, (u8 *)q + 8);
+	if (tail < (u8 *)slab_address(slab) + slab_size(slab)) {
+		kfree_batch_add(kb, tail);
+		n++;
+	}
+	pr_info(EXPECT_WARN_END);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 1 + n);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 1);
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+	for (i = 1; i < ARRAY_SIZE(p); i++)
+		kmem_cache_free(s, p[i]);
+	kmem_cache_destroy(s);
+}
+
 static int test_init(struct kunit *test)
 {
 	slab_errors = 0;
@@ -930,6 +977,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_cpu_offline),
 #endif
 	KUNIT_CASE(test_bad_input),
+	KUNIT_CASE(test_bad_input_same_slab),
 	KUNIT_CASE_SLOW(test_flood_many_cpus),
 	KUNIT_CASE(test_kfree_rcu_forms),
 #ifdef CONFIG_KVFREE_RCU_BATCHED
