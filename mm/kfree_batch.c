@@ -6,28 +6,36 @@
  *
  * Coding conventions in this file:
  *
- * - kc is a client's per-CPU state, struct kfree_batch_cpu.  Its ->lock is
- *   a raw spinlock because adds come with raw spinlocks held and with
- *   interrupts off, and because other CPUs (barriers, the worker of a CPU
- *   that went offline) take it.  Adds hold it with interrupts on and
- *   ->adding set (see kc_lock_add()); everyone else with interrupts off.
- *   Nothing is allocated but by alloc_pages_nolock() and nothing is woken
- *   with it held.
- * - __kfree_batch_* and kc_* helpers expect kc->lock held (lockdep says so);
- *   drain_* helpers expect kc->drain_lock held.
+ * - kc is a client's per-CPU state, struct kfree_batch_cpu.  Its open
+ *   batches (and memo, unsealed fallback list, add counters) belong to its
+ *   CPU: only code running there touches them, after setting kc->adding
+ *   with preemption disabled (kc_own()), so an add takes no lock and makes
+ *   no atomic operation.  Code on another CPU that must reach them (the
+ *   worker, barriers, debugfs) sends a function with an IPI
+ *   (kfb_on_owner()), which backs off and is sent again if it interrupted
+ *   an add; once a CPU is dead, kfb_cpu_dead() seals what it left open.
+ * - What other CPUs share (sealed batches, reserve, timer state) is under
+ *   kc->lock, a raw spinlock always taken with interrupts off, also from
+ *   an add when it seals or opens a batch.  Nothing is allocated but by
+ *   alloc_pages_nolock() and nothing is woken with it held.
+ * - kc_* helpers run on the CPU that owns kc, unless they say otherwise;
+ *   __kfree_batch_detach() and kc_arm() expect kc->lock held, drain_*
+ *   helpers kc->drain_lock (lockdep says so).
  * - A block is sealed when it receives its cookie; it is released only
  *   once the domain says that cookie has passed, and that is checked again
  *   right before the release.
  * - An add looks its object up (which allocator, which cache, an object's
- *   start?) under kc->lock, where kc->memo, the slab of the CPU's last
- *   object while that object's batch is open, lets an add to the same slab
- *   skip all but the start-of-object check: the slab cannot be freed while
- *   an object of it is pending.  With KASAN or debug objects the lookup
- *   is made before the lock, as those may allocate.
+ *   start?) while it owns the batches, where kc->memo, the slab of the
+ *   CPU's last object while that object's batch is open, lets an add to the
+ *   same slab skip all but the start-of-object check: the slab cannot be
+ *   freed while an object of it is pending.  With KASAN or debug objects
+ *   the lookup is made first, as those may allocate.
  */
 
 #define pr_fmt(fmt) "kfree_batch: " fmt
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
 #include <linux/debugobjects.h>
 #include <linux/gfp.h>
@@ -314,11 +322,16 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	return KFB_BAD;
 }
 
+static const char *kfb_kind_name(unsigned int kind, struct kmem_cache *s)
+{
+	if (kind == KFB_SLAB)
+		return s->name;
+	return kind == KFB_LARGE ? "large-kmalloc" : "vmalloc";
+}
+
 static const char *kfb_block_name(struct kfree_batch_block *b)
 {
-	if (b->kind == KFB_SLAB)
-		return b->s->name;
-	return b->kind == KFB_LARGE ? "large-kmalloc" : "vmalloc";
+	return kfb_kind_name(b->kind, b->s);
 }
 
 /*
@@ -354,7 +367,8 @@ static unsigned int kfb_slot(struct kfree_batch_cpu *kc, unsigned int kind,
 
 /*
  * Warn about an object that is refused, and count it: it is never freed.
- * Counted without the lock, which an interrupted add may hold.
+ * Any context; counted with one per-CPU instruction, as it may come on
+ * top of an add on this CPU.
  */
 static void kfb_leak(struct kfree_batch *kb, const void *ptr, const char *why)
 {
@@ -382,9 +396,25 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 	kc->armed_until = when;
 }
 
+static void kc_arm_unlocked(struct kfree_batch_cpu *kc, unsigned long delay)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	kc_arm(kc, delay);
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+}
+
+/*
+ * Seal @b, which has left the CPU's open batches: give it its cookie and
+ * queue it.  On the CPU that owns @kc (see kc_own()); only the queue is
+ * shared, under the lock, and only the owner seals, so the queue is in
+ * cookie order.
+ */
 static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 {
-	lockdep_assert_held(&kc->lock);
+	unsigned long flags;
+
 	/* The memo's object leaves the open batches: forget its slab. */
 	if (b == kc->memo) {
 		kc->memo = NULL;
@@ -392,25 +422,30 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	}
 	kc->kb->ops->snapshot(kc->kb, &b->cookie);
 	b->next = NULL;
+	raw_spin_lock_irqsave(&kc->lock, flags);
 	if (kc->sealed_tail)
 		kc->sealed_tail->next = b;
 	else
 		kc->sealed = b;
 	kc->sealed_tail = b;
 	kc->stats[KFREE_BATCH_SEALED]++;
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
 	if (b->kind == KFB_SLAB)
 		atomic_long_inc(&b->s->kfb_sealed);
 	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 }
 
-/* Seal open batches opened before @before (all of them if @all). */
+/*
+ * Seal open batches opened before @before (all of them if @all, those of
+ * @only if not NULL).  On the CPU that owns @kc.
+ */
 static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 			 unsigned long before, struct kmem_cache *only)
 {
 	struct kfree_batch_block *b;
+	unsigned long flags;
 	int i;
 
-	lockdep_assert_held(&kc->lock);
 	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
 		b = kc->open[i];
 		if (!b || (only && b->s != only))
@@ -426,21 +461,24 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 
 		while (*tail)
 			tail = &(*tail)->next;
+		raw_spin_lock_irqsave(&kc->lock, flags);
 		*tail = kc->heads_sealed;
 		kc->heads_sealed = kc->heads;
 		kc->heads = NULL;
 		kc->kb->ops->snapshot(kc->kb, &kc->heads_cookie);
+		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
 }
 
+/* A glance from any CPU: true if the CPU may have open batches. */
 static bool kc_has_open(struct kfree_batch_cpu *kc)
 {
 	int i;
 
 	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (kc->open[i])
+		if (data_race(READ_ONCE(kc->open[i])))
 			return true;
-	return !!kc->heads;
+	return !!data_race(READ_ONCE(kc->heads));
 }
 
 static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
@@ -457,42 +495,61 @@ static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
 }
 
 /*
- * An empty block from the reserve.  When the reserve is dry, grow its
- * target so that the worker keeps more, and try the page allocator's
+ * An empty block for a batch that opens now, from the reserve, and the
+ * worker armed to seal it within seal_ms.  When the reserve is dry, grow
+ * its target so that the worker keeps more, and try the page allocator's
  * opportunistic path, which is safe in any context and under raw locks.
+ * On the CPU that owns @kc.
  */
 static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
 {
-	struct kfree_batch_block *b = kc->reserve;
+	struct kfree_batch_block *b;
+	unsigned long flags;
 	struct page *page;
 
-	lockdep_assert_held(&kc->lock);
 	if (kc->kb->flags & KFREE_BATCH_NO_STORAGE)
 		return NULL;
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	b = kc->reserve;
 	if (b) {
 		kc->reserve = b->next;
 		kc->nr_reserve--;
-		return b;
+	} else {
+		kc->reserve_target = min(kc->reserve_target * 2 + 1,
+					 KFB_RESERVE_MAX);
+		kc->short_of_blocks = true;
 	}
-	kc->reserve_target = min(kc->reserve_target * 2 + 1, KFB_RESERVE_MAX);
-	kc->short_of_blocks = true;
+	/* Adds to an open batch need not arm: this one covers them. */
+	kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+	if (b)
+		return b;
 	page = alloc_pages_nolock(0, NUMA_NO_NODE, 0);
 	return page ? page_address(page) : NULL;
 }
 
-static void kc_count_add(struct kfree_batch_cpu *kc)
+/* Objects added and not yet detached for release: a glance. */
+static unsigned long kc_pending(struct kfree_batch_cpu *kc)
 {
+	return data_race(READ_ONCE(kc->stats[KFREE_BATCH_ADDED]) -
+			 READ_ONCE(kc->removed));
+}
+
+static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
+{
+	unsigned long pending;
+
 	kc->stats[KFREE_BATCH_ADDED]++;
-	kc->pending++;
-	if (kc->pending > kc->peak)
-		kc->peak = kc->pending;
+	pending = kc_pending(kc);
+	if (pending > kc->peak)
+		kc->peak = pending;
 }
 
 /*
  * With KASAN or debug objects, an object is checked and recorded before
- * this CPU's lock is taken, because those may allocate.  Otherwise it is
- * looked up under the lock, where the memo of the last slab added to
- * spares most of the lookup.
+ * the add owns this CPU's batches, because those may allocate.  Otherwise
+ * it is looked up while the add owns them, where the memo of the last slab
+ * added to spares most of the lookup.
  */
 static __always_inline bool kfb_memo_used(void)
 {
@@ -505,13 +562,12 @@ static __always_inline void kc_put(struct kfree_batch_cpu *kc,
 				   unsigned int slot,
 				   struct kfree_batch_block *b, void *ptr)
 {
-	lockdep_assert_held(&kc->lock);
 	b->objs[b->nr++] = ptr;
 	kc_count_add(kc);
 	if (unlikely(b->nr == KFB_BLOCK_OBJS)) {
 		kc->open[slot] = NULL;
 		kc_seal(kc, b);
-		kc_arm(kc, 1);
+		kc_arm_unlocked(kc, 1);
 	}
 }
 
@@ -526,7 +582,6 @@ static void kc_memo_set(struct kfree_batch_cpu *kc, unsigned int slot,
 	struct slab *slab = virt_to_slab(ptr);
 	void *base = slab_address(slab);
 
-	lockdep_assert_held(&kc->lock);
 	kc->memo = b;
 	kc->memo_slot = slot;
 	kc->memo_start = (unsigned long)base;
@@ -545,7 +600,6 @@ kc_memo_batch(struct kfree_batch_cpu *kc, void *ptr)
 	unsigned long off = (unsigned long)kasan_reset_tag(ptr) - kc->memo_start;
 	struct kmem_cache *s;
 
-	lockdep_assert_held(&kc->lock);
 	if (off >= kc->memo_len)
 		return NULL;
 	s = kc->memo->s;
@@ -565,7 +619,6 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 	unsigned int slot = kfb_slot(kc, kind, s);
 	struct kfree_batch_block *b = kc->open[slot];
 
-	lockdep_assert_held(&kc->lock);
 	if (b && (b->s != s || b->kind != kind)) {
 		/* Every slot of the set is busy: seal the oldest batch. */
 		kc->open[slot] = NULL;
@@ -581,8 +634,6 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		b->nr = 0;
 		b->opened = jiffies;
 		kc->open[slot] = b;
-		/* Adds to an open batch need not arm: this one covers them. */
-		kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
 	}
 	if (kfb_memo_used() && kind == KFB_SLAB && !is_kfence_address(ptr))
 		kc_memo_set(kc, slot, b, ptr);
@@ -594,7 +645,6 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 				   struct kfree_batch_head *head, void *ptr,
 				   struct kmem_cache *s)
 {
-	lockdep_assert_held(&kc->lock);
 	trace_kfree_batch_fallback(kc->kb->name, ptr);
 	head->next = kc->heads;
 	kc->heads = head;
@@ -603,11 +653,11 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 		atomic_long_inc(&s->kfb_fallbacks);
 	kc_count_add(kc);
 	/* No storage: let the worker refill the reserve soon. */
-	kc_arm(kc, 1);
+	kc_arm_unlocked(kc, 1);
 }
 
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
-static bool kfb_add_locked(struct kfree_batch_cpu *kc, void *ptr,
+static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
 			   struct kfree_batch_head *head, unsigned int kind,
 			   struct kmem_cache *s)
 {
@@ -648,41 +698,28 @@ static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
 }
 
 /*
- * Take this CPU's lock for an add, with preemption disabled and interrupts
- * left as they are: on the add path, interrupts are not disabled, as with
- * a local_trylock().  An interrupt that comes during an add on this CPU
- * finds @adding set and gets false instead of spinning on a lock that its
- * own CPU holds.  Other holders (the worker, a barrier, the shrinker) are
- * on other CPUs or have interrupts off, so spinning on them is safe; from
- * interrupt context the spin is a loop of trylocks, which lockdep (rightly
- * here) does not count as an interrupt-context acquisition.  With @nolock,
- * never spin at all.
+ * Own this CPU's open batches, with preemption disabled: set @adding.  No
+ * lock and no atomic operation.  Only code on this CPU touches the open
+ * batches (adds, the irq_work, and kfb_on_owner()'s function, sent with an
+ * IPI), each of them after setting @adding, and one that comes on top of
+ * another, in an interrupt or NMI, sees it set and backs off: false.  With
+ * @nolock, also back off while this CPU's lock is held: the add may need it
+ * (to seal or to open a batch), and a kprobe or tracepoint in the code that
+ * holds it on this CPU would then wait for itself.
  */
-static __always_inline bool kc_lock_add(struct kfree_batch_cpu *kc,
-					bool nolock)
+static __always_inline bool kc_own(struct kfree_batch_cpu *kc, bool nolock)
 {
 	if (READ_ONCE(kc->adding))
 		return false;
-	WRITE_ONCE(kc->adding, true);
-	/* An interrupt must see @adding before we may hold the lock. */
-	barrier();
-	if (nolock) {
-		if (raw_spin_trylock(&kc->lock))
-			return true;
-		barrier();
-		WRITE_ONCE(kc->adding, false);
+	if (nolock && raw_spin_is_locked(&kc->lock))
 		return false;
-	}
-	if (in_task()) {
-		raw_spin_lock(&kc->lock);
-	} else {
-		while (!raw_spin_trylock(&kc->lock))
-			cpu_relax();
-	}
+	WRITE_ONCE(kc->adding, true);
+	/* An interrupt must see @adding before anything is touched. */
+	barrier();
 	return true;
 }
 
-/* Add under the lock what NMI adds and irq_works left on the list. */
+/* Add what NMI adds and interrupted adds left on the deferred list. */
 static void kc_take_deferred(struct kfree_batch_cpu *kc)
 {
 	struct llist_node *node = llist_del_all(&kc->deferred), *next;
@@ -691,26 +728,24 @@ static void kc_take_deferred(struct kfree_batch_cpu *kc)
 	unsigned int kind;
 	void *ptr;
 
-	lockdep_assert_held(&kc->lock);
 	for (; node; node = next) {
 		next = node->next;
 		head = (struct kfree_batch_head *)node;
 		ptr = kvmalloc_obj_start_addr(head);
 		if (kfb_accept(kc->kb, ptr, &kind, &s))
-			kfb_add_locked(kc, ptr, head, kind, s);
+			kfb_add_owned(kc, ptr, head, kind, s);
 	}
 }
 
 /*
- * Unlock after an add.  NMI adds and irq_works that came during this add
- * left their objects on the deferred list: take them under the lock, and
- * if more came in between, queue the irq_work again once @adding is clear.
+ * Give up the open batches.  NMI adds and irq_works that came meanwhile
+ * left their objects on the deferred list: add them first, and if more
+ * came in between, queue the irq_work again once @adding is clear.
  */
-static __always_inline void kc_unlock_add(struct kfree_batch_cpu *kc)
+static __always_inline void kc_unown(struct kfree_batch_cpu *kc)
 {
 	if (unlikely(!llist_empty(&kc->deferred)))
 		kc_take_deferred(kc);
-	raw_spin_unlock(&kc->lock);
 	barrier();
 	WRITE_ONCE(kc->adding, false);
 	barrier();
@@ -743,7 +778,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 
 	preempt_disable();
 	kc = this_cpu_ptr(kb->pcpu);
-	if (!kc_lock_add(kc, nolock)) {
+	if (!kc_own(kc, nolock)) {
 		preempt_enable();
 		/* The irq_work's add checks it again. */
 		if (kfb_memo_used() && !kfb_accept(kb, ptr, &kind, &s))
@@ -762,20 +797,20 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 		b = kc_memo_batch(kc, ptr);
 		if (likely(b)) {
 			kc_put(kc, kc->memo_slot, b, ptr);
-			kc_unlock_add(kc);
+			kc_unown(kc);
 			preempt_enable();
 			return true;
 		}
 		kind = kfb_classify(ptr, &s);
 		if (kind == KFB_BAD) {
-			kc_unlock_add(kc);
+			kc_unown(kc);
 			preempt_enable();
 			kfb_leak(kb, ptr, "pointer owned by no allocator");
 			return true;
 		}
 	}
-	queued = kfb_add_locked(kc, ptr, head, kind, s);
-	kc_unlock_add(kc);
+	queued = kfb_add_owned(kc, ptr, head, kind, s);
+	kc_unown(kc);
 	preempt_enable();
 	if (!queued)
 		kfb_debug_unqueue(ptr);
@@ -796,6 +831,114 @@ static void kc_add_deferred(struct kfree_batch_cpu *kc)
 		head = (struct kfree_batch_head *)node;
 		kfree_batch_add_head(kc->kb, head, kvmalloc_obj_start_addr(head));
 	}
+}
+
+/* ===================== Work on the owning CPU ======================= */
+
+/* What kfb_on_owner() runs on the CPU that owns a client's open batches. */
+struct kfb_owner_op {
+	void (*fn)(struct kfree_batch_cpu *kc, struct kfb_owner_op *op);
+	struct kfree_batch_cpu *kc;
+	struct kmem_cache *only;
+	void *data;
+	unsigned long count;
+	bool busy;
+};
+
+static void kfb_owner_ipi(void *arg)
+{
+	struct kfb_owner_op *op = arg;
+	struct kfree_batch_cpu *kc = op->kc;
+
+	/* On top of an add on this CPU: the sender tries again. */
+	if (!kc_own(kc, false)) {
+		op->busy = true;
+		return;
+	}
+	op->fn(kc, op);
+	kc_unown(kc);
+}
+
+/*
+ * Run @op->fn on @cpu, which owns @kc's open batches: only code on that
+ * CPU touches them.  The IPI backs off while it would interrupt an add
+ * and is sent again.  An offline CPU has nothing open (kfb_cpu_dead()
+ * sealed it) and is skipped; a caller that must see every open batch
+ * holds cpus_read_lock() so that none goes offline or online meanwhile.
+ * Process context, interrupts enabled.
+ */
+static void kfb_on_owner(struct kfree_batch_cpu *kc, int cpu,
+			 struct kfb_owner_op *op)
+{
+	op->kc = kc;
+	do {
+		op->busy = false;
+		if (smp_call_function_single(cpu, kfb_owner_ipi, op, 1))
+			return;
+		if (op->busy)
+			cpu_relax();
+	} while (op->busy);
+}
+
+/* The worker's part on the owning CPU: seal what is due, re-arm. */
+static void kfb_op_expire(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
+{
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
+	unsigned long flags, next = 0;
+	bool flush = READ_ONCE(kc->flush);
+	int i;
+
+	WRITE_ONCE(kc->flush, false);
+	kc_seal_open(kc, flush, jiffies - delay, NULL);
+
+	/* Come back when the oldest open batch is due. */
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+		if (kc->open[i] && (!next || time_before(kc->open[i]->opened, next)))
+			next = kc->open[i]->opened;
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	kc->armed = false;
+	if (next)
+		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
+	else if (kc->heads)
+		kc_arm(kc, delay);
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+}
+
+/* A barrier's part: seal every open batch (of @op->only if not NULL). */
+static void kfb_op_seal(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
+{
+	kc_seal_open(kc, true, 0, op->only);
+}
+
+/* Count the open batches' objects of @op->only. */
+static void kfb_op_count(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
+{
+	int i;
+
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+		if (kc->open[i] && kc->open[i]->s == op->only)
+			op->count += kc->open[i]->nr;
+}
+
+/*
+ * A CPU has gone offline: seal what it left open, for every client, and
+ * let each client's worker release it.  Runs on another CPU once @cpu is
+ * dead, so nothing touches @cpu's open batches meanwhile.
+ */
+static int kfb_cpu_dead(unsigned int cpu)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch *kb;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		kc_add_deferred(kc);
+		kc_seal_open(kc, true, 0, NULL);
+		kc_arm_unlocked(kc, 1);
+	}
+	rcu_read_unlock();
+	return 0;
 }
 
 /* ============================ Release =============================== */
@@ -921,7 +1064,7 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 			*pp = b->next;
 			b->next = ready;
 			ready = b;
-			kc->pending -= b->nr;
+			kc->removed += b->nr;
 			continue;
 		}
 		last = b;
@@ -935,7 +1078,7 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 		struct kfree_batch_head *h;
 
 		for (h = kc->heads_sealed; h; h = h->next)
-			kc->pending--;
+			kc->removed++;
 		*heads = kc->heads_sealed;
 		*heads_cookie = kc->heads_cookie;
 		kc->heads_sealed = NULL;
@@ -1039,7 +1182,7 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 	if (!kb->ops->expedite)
 		return;
 	raw_spin_lock_irq(&kc->lock);
-	hurry = kc->pending > READ_ONCE(backlog) &&
+	hurry = kc_pending(kc) > READ_ONCE(backlog) &&
 		time_after(jiffies, kc->last_expedite + HZ / 10);
 	if (hurry) {
 		kc->last_expedite = jiffies;
@@ -1054,16 +1197,12 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 
 static void kfb_run(struct kfree_batch_cpu *kc)
 {
-	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
-	unsigned long next = 0;
-	int i;
+	struct kfb_owner_op op = { .fn = kfb_op_expire };
 
 	mutex_lock(&kc->drain_lock);
-	raw_spin_lock_irq(&kc->lock);
-	kc->armed = false;
-	kc_seal_open(kc, kc->flush, jiffies - delay, NULL);
-	kc->flush = false;
-	raw_spin_unlock_irq(&kc->lock);
+	cpus_read_lock();
+	kfb_on_owner(kc, kc->cpu, &op);
+	cpus_read_unlock();
 
 	/* In chunks, so that a barrier waits for one chunk, not a flood. */
 	while (drain_ready(kc, NULL, KFB_DRAIN_CHUNK)) {
@@ -1074,17 +1213,6 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 	drain_refill(kc);
 	drain_wait_gp(kc);
 	drain_expedite(kc);
-
-	/* Come back when the oldest open batch is due. */
-	raw_spin_lock_irq(&kc->lock);
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (kc->open[i] && (!next || time_before(kc->open[i]->opened, next)))
-			next = kc->open[i]->opened;
-	if (next)
-		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
-	else if (kc->heads)
-		kc_arm(kc, delay);
-	raw_spin_unlock_irq(&kc->lock);
 	mutex_unlock(&kc->drain_lock);
 }
 
@@ -1105,8 +1233,8 @@ static void kfree_batch_gp_work(struct work_struct *work)
  *
  * Not for direct use: public only so that DEFINE_KFREE_BATCH() can
  * initialise the irq_work statically.  Runs as a hard irq_work, also on
- * PREEMPT_RT, because the adds it makes take the client's raw lock.  On
- * top of an add on this CPU it leaves the objects to that add.
+ * PREEMPT_RT, because the adds it makes may take the client's raw lock.
+ * On top of an add on this CPU it leaves the objects to that add.
  *
  * Context: hard interrupt context (irq_work).
  * Return: nothing; every deferred object is now in a batch or on the
@@ -1119,19 +1247,20 @@ void __kfree_batch_irq_work(struct irq_work *work)
 
 	/*
 	 * On top of an add on this CPU (of this client), adding here would
-	 * defer again: that add takes the list before it unlocks, or queues
-	 * this irq_work again once it is done.  Otherwise take the lock as
-	 * an add does: the unlock adds the deferred objects under it.
+	 * defer again: that add takes the list before it lets the batches
+	 * go, or queues this irq_work again once it is done.  Otherwise own
+	 * the batches as an add does: kc_unown() adds the deferred objects.
 	 */
-	if (!kc_lock_add(kc, false))
+	if (!kc_own(kc, false))
 		return;
-	kc_unlock_add(kc);
+	kc_unown(kc);
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
 
 /* Seal everything on every CPU; true if anything is waiting. */
 static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 {
+	struct kfb_owner_op op = { .fn = kfb_op_seal, .only = only };
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
 	bool found = false;
@@ -1140,18 +1269,21 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	/*
 	 * First every deferred add, to this CPU's batches: all of them
 	 * before any CPU is sealed.  The irq_work and the adds take a list
-	 * only under their CPU's lock, so objects that they took are in that
-	 * CPU's batches by the time the loop below takes the lock.
+	 * only while they own their CPU's batches, so objects that they took
+	 * are in that CPU's batches by the time the loop below seals them.
 	 */
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		irq_work_sync(&kc->deferred_work);
 		kc_add_deferred(kc);
 	}
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		kfb_on_owner(per_cpu_ptr(kb->pcpu, cpu), cpu, &op);
+	cpus_read_unlock();
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
-		kc_seal_open(kc, true, 0, only);
 		for (b = kc->sealed; b && !found; b = b->next)
 			found = !only || b->s == only;
 		found |= !!kc->heads_sealed;
@@ -1234,7 +1366,8 @@ static int kfb_stats_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(kfb_stats);
 
 struct kfb_cache_count {
-	struct kfree_batch_block *first;
+	struct kmem_cache *s;
+	unsigned int kind;
 	unsigned long objs, batches;
 };
 
@@ -1245,10 +1378,12 @@ static bool kfb_count_block(struct kfb_cache_count *t, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!t[i].first)
-			t[i].first = b;
-		else if (t[i].first->s != b->s || t[i].first->kind != b->kind)
+		if (!t[i].batches) {
+			t[i].s = b->s;
+			t[i].kind = b->kind;
+		} else if (t[i].s != b->s || t[i].kind != b->kind) {
 			continue;
+		}
 		t[i].objs += b->nr;
 		t[i].batches++;
 		return true;
@@ -1256,36 +1391,51 @@ static bool kfb_count_block(struct kfb_cache_count *t, int n,
 	return false;
 }
 
+/* Count the open batches per cache into the table @op->data. */
+static void kfb_op_table(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
+{
+	struct kfb_cache_count *t = op->data;
+	int i;
+
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
+		if (kc->open[i])
+			kfb_count_block(t, op->count, kc->open[i]);
+}
+
 /*
  * Pending objects per CPU and cache: "cpu cache open|sealed objects
- * batches".  Printed with the CPU's lock held, so that no cache named
- * here can be destroyed meanwhile (its objects are still pending).
+ * batches".  The client list mutex keeps every cache named here from
+ * being destroyed meanwhile: kmem_cache_destroy() takes it too, in
+ * kfree_batch_barrier_cache().
  */
 static int kfb_caches_show(struct seq_file *m, void *v)
 {
 	struct kfree_batch *kb = m->private;
 	struct kfb_cache_count t[2][16];
+	struct kfb_owner_op op = {
+		.fn = kfb_op_table, .data = t[0], .count = ARRAY_SIZE(t[0]),
+	};
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
 	int cpu, i, j;
 
+	mutex_lock(&kfree_batch_clients_lock);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		memset(t, 0, sizeof(t));
+		kfb_on_owner(kc, cpu, &op);
 		raw_spin_lock_irq(&kc->lock);
-		for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-			if (kc->open[i])
-				kfb_count_block(t[0], ARRAY_SIZE(t[0]), kc->open[i]);
 		for (b = kc->sealed; b; b = b->next)
 			kfb_count_block(t[1], ARRAY_SIZE(t[1]), b);
+		raw_spin_unlock_irq(&kc->lock);
 		for (j = 0; j < 2; j++)
-			for (i = 0; i < ARRAY_SIZE(t[j]) && t[j][i].first; i++)
+			for (i = 0; i < ARRAY_SIZE(t[j]) && t[j][i].batches; i++)
 				seq_printf(m, "%d %s %s %lu %lu\n", cpu,
-					   kfb_block_name(t[j][i].first),
+					   kfb_kind_name(t[j][i].kind, t[j][i].s),
 					   j ? "sealed" : "open",
 					   t[j][i].objs, t[j][i].batches);
-		raw_spin_unlock_irq(&kc->lock);
 	}
+	mutex_unlock(&kfree_batch_clients_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kfb_caches);
@@ -1379,10 +1529,20 @@ int kfree_batch_init(struct kfree_batch *kb)
 		kc->cpu = cpu;
 		drain_refill(kc);
 	}
+	/*
+	 * From here on kfb_cpu_dead() seals what a CPU that goes offline
+	 * leaves open; what CPUs offline already left open (a static client
+	 * used early in boot) is sealed now.
+	 */
 	mutex_lock(&kfree_batch_clients_lock);
-	list_add_tail(&kb->node, &kfree_batch_clients);
+	list_add_tail_rcu(&kb->node, &kfree_batch_clients);
 	kfb_debugfs_add(kb);
 	mutex_unlock(&kfree_batch_clients_lock);
+	cpus_read_lock();
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			kc_seal_open(per_cpu_ptr(kb->pcpu, cpu), true, 0, NULL);
+	cpus_read_unlock();
 	/* Pairs with the smp_load_acquire() in kc_arm(). */
 	smp_store_release(&kb->live, true);
 	/* Release what was added before init (static clients). */
@@ -1407,10 +1567,12 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	int cpu;
 
 	mutex_lock(&kfree_batch_clients_lock);
-	list_del(&kb->node);
+	list_del_rcu(&kb->node);
 	debugfs_remove_recursive(kb->debugfs);
 	kb->debugfs = NULL;
 	mutex_unlock(&kfree_batch_clients_lock);
+	/* kfb_cpu_dead() walks the list under rcu_read_lock(). */
+	synchronize_rcu();
 
 	kfree_batch_barrier(kb);
 	WRITE_ONCE(kb->live, false);
@@ -1488,10 +1650,10 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_head);
  * @head: the object's struct kfree_batch_head, in its first page.
  * @ptr: the start of the object; NULL is ignored.
  *
- * In NMI context, or when this CPU's lock of @kb is busy (a probe or a
- * nested context interrupted an add), the object is put on a lockless
- * per-CPU list and an irq_work adds it to a batch; elsewhere this is
- * kfree_batch_add_head().
+ * In NMI context, or when it interrupted an add to @kb on this CPU or
+ * code holding this CPU's lock of @kb (a probe, say), the object is put on
+ * a lockless per-CPU list and an irq_work adds it to a batch; elsewhere
+ * this is kfree_batch_add_head().
  *
  * Context: any context, NMI included; never sleeps, never spins on a lock
  * in NMI context.
@@ -1550,8 +1712,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_mightsleep);
  * Asks every CPU's worker to seal its open batches now instead of when
  * their time bound expires; they are released after their grace period.
  *
- * Context: process context, not in an interrupt (the interrupted task
- * may be in an add, holding this CPU's lock); never sleeps.
+ * Context: any context but NMI; never sleeps.
  * Return: nothing.
  */
 void kfree_batch_flush(struct kfree_batch *kb)
@@ -1626,25 +1787,23 @@ EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
  * The counters are summed over CPUs without stopping them: each is exact
  * once @kb is quiet (after kfree_batch_barrier(), say).
  *
- * Context: process context, not in an interrupt (as kfree_batch_flush()).
+ * Context: any context; takes no lock.
  * Return: nothing; the counters are in @stats.
  */
 void kfree_batch_get_stats(struct kfree_batch *kb,
 			   unsigned long stats[KFREE_BATCH_NR_STATS])
 {
 	struct kfree_batch_cpu *kc;
-	unsigned long flags;
 	int cpu, i;
 
 	memset(stats, 0, sizeof(unsigned long) * KFREE_BATCH_NR_STATS);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		raw_spin_lock_irqsave(&kc->lock, flags);
+		/* Word-sized counters, each written by one side only. */
 		for (i = 0; i < KFREE_BATCH_NR_STATS; i++)
-			stats[i] += kc->stats[i];
-		stats[KFREE_BATCH_PENDING] += kc->pending;
-		stats[KFREE_BATCH_PEAK] += kc->peak;
-		raw_spin_unlock_irqrestore(&kc->lock, flags);
+			stats[i] += data_race(READ_ONCE(kc->stats[i]));
+		stats[KFREE_BATCH_PENDING] += kc_pending(kc);
+		stats[KFREE_BATCH_PEAK] += data_race(READ_ONCE(kc->peak));
 		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
 		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
 	}
@@ -1664,20 +1823,19 @@ EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
  */
 unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 {
+	struct kfb_owner_op op = { .fn = kfb_op_count, .only = s };
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
 	struct kfree_batch *kb;
 	unsigned long n = 0;
-	int cpu, i;
+	int cpu;
 
 	mutex_lock(&kfree_batch_clients_lock);
 	list_for_each_entry(kb, &kfree_batch_clients, node) {
 		for_each_possible_cpu(cpu) {
 			kc = per_cpu_ptr(kb->pcpu, cpu);
+			kfb_on_owner(kc, cpu, &op);
 			raw_spin_lock_irq(&kc->lock);
-			for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-				if (kc->open[i] && kc->open[i]->s == s)
-					n += kc->open[i]->nr;
 			for (b = kc->sealed; b; b = b->next)
 				if (b->s == s)
 					n += b->nr;
@@ -1685,18 +1843,24 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 		}
 	}
 	mutex_unlock(&kfree_batch_clients_lock);
-	return n;
+	return n + op.count;
 }
 EXPORT_SYMBOL_GPL(kfree_batch_cache_pending);
 
 static int __init kfree_batch_setup(void)
 {
 	struct shrinker *shrinker;
+	int ret;
 
 	kfree_batch_wq = alloc_workqueue("kfree_batch",
 					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (WARN_ON(!kfree_batch_wq))
 		return -ENOMEM;
+	/* A teardown in the prepare section runs once the CPU is dead. */
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
+					"mm/kfree_batch:dead", NULL,
+					kfb_cpu_dead);
+	WARN_ON(ret < 0);
 	shrinker = shrinker_alloc(0, "kfree_batch");
 	if (shrinker) {
 		shrinker->count_objects = kfb_count;

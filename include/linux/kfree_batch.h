@@ -56,8 +56,9 @@ union kfree_batch_cookie {
  * @name: short name, shown in debugfs.
  * @snapshot: store in @c the state that, once it has passed, means that
  *	every reader that could see an object added so far has finished.
- *	Called with the engine's raw per-CPU lock held and interrupts off:
- *	it must not start a grace period or wake anything.
+ *	Called on the CPU whose batch is sealed, with preemption disabled,
+ *	in any context but NMI (hard interrupts included): it must not start
+ *	a grace period or wake anything.
  * @poll: return true if the grace period of @c has passed.  Any context
  *	but NMI.
  * @call: invoke @func(@head) once a grace period that starts after the call
@@ -155,11 +156,10 @@ enum kfree_batch_stat_item {
 struct kfree_batch_cpu {
 	/* private: */
 	/*
-	 * Protects everything below but the drain-side fields.  Adds on
-	 * this CPU hold it with interrupts enabled, @adding set: a context
-	 * that interrupts such an add sees @adding and does not spin.
+	 * Owned by this CPU: only code running on it touches these, with
+	 * @adding set (adds, the irq_work, and functions sent with an IPI
+	 * by other CPUs), or another CPU once this one is dead.  No lock.
 	 */
-	raw_spinlock_t lock;
 	bool adding;
 	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
 	/*
@@ -172,25 +172,29 @@ struct kfree_batch_cpu {
 	unsigned long memo_len;			/* 0: no memo */
 	unsigned int memo_pad;			/* left red zone */
 	unsigned int memo_slot;
+	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
+	unsigned long peak;
+	/* Each written by one side: the owner, or under @lock. */
+	unsigned long stats[KFREE_BATCH_NR_STATS];
+	bool flush;				/* set by anyone */
+
+	/* Shared with other CPUs: under @lock, taken with interrupts off. */
+	raw_spinlock_t lock;
 	struct kfree_batch_block *sealed;	/* FIFO in seal order */
 	struct kfree_batch_block *sealed_tail;
 	struct kfree_batch_block *reserve;	/* empty blocks */
 	unsigned int nr_reserve;
 	unsigned int reserve_target;
 	bool short_of_blocks;
-	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
 	struct kfree_batch_head *heads_sealed;
 	union kfree_batch_cookie heads_cookie;
-	unsigned long pending;
-	unsigned long peak;
-	unsigned long stats[KFREE_BATCH_NR_STATS];
+	unsigned long removed;			/* objects detached */
 	unsigned long armed_until;
 	unsigned long last_expedite;
 	bool armed;
 	bool gp_pending;
-	bool flush;
 
-	/* NMI adds, handed to the lock-taking path by an irq_work. */
+	/* NMI adds and adds on top of adds, handed to an irq_work. */
 	struct llist_head deferred;
 	struct irq_work deferred_work;
 
