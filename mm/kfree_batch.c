@@ -396,6 +396,16 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 	kc->armed_until = when;
 }
 
+/* Record that an open batch is due to be sealed at @when. */
+static void kc_due(struct kfree_batch_cpu *kc, unsigned long when)
+{
+	lockdep_assert_held(&kc->lock);
+	if (!kc->due_set || time_before(when, kc->due)) {
+		kc->due = when;
+		kc->due_set = true;
+	}
+}
+
 static void kc_arm_unlocked(struct kfree_batch_cpu *kc, unsigned long delay)
 {
 	unsigned long flags;
@@ -435,6 +445,16 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 }
 
+/* Take the open batch in @slot out of the open ones and seal it. */
+static void kc_close(struct kfree_batch_cpu *kc, unsigned int slot)
+{
+	struct kfree_batch_block *b = kc->open[slot];
+
+	kc->open[slot] = NULL;
+	WRITE_ONCE(kc->open_s[slot], NULL);
+	kc_seal(kc, b);
+}
+
 /*
  * Seal open batches opened before @before (all of them if @all, those of
  * @only if not NULL).  On the CPU that owns @kc.
@@ -450,10 +470,8 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 		b = kc->open[i];
 		if (!b || (only && b->s != only))
 			continue;
-		if (all || only || time_before_eq(b->opened, before)) {
-			kc->open[i] = NULL;
-			kc_seal(kc, b);
-		}
+		if (all || only || time_before_eq(b->opened, before))
+			kc_close(kc, i);
 	}
 	/* One newer cookie covers objects linked before it, too. */
 	if (kc->heads && (all || !only)) {
@@ -470,14 +488,20 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 	}
 }
 
-/* A glance from any CPU: true if the CPU may have open batches. */
-static bool kc_has_open(struct kfree_batch_cpu *kc)
+/*
+ * A glance from any CPU: true if the CPU may have open batches (of @only
+ * if not NULL) or unsealed fallback objects.  An add that returned before
+ * the glance is seen; one that runs meanwhile may not be.
+ */
+static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 {
 	int i;
 
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (data_race(READ_ONCE(kc->open[i])))
+	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
+		if (only ? data_race(READ_ONCE(kc->open_s[i])) == only :
+			   !!data_race(READ_ONCE(kc->open[i])))
 			return true;
+	}
 	return !!data_race(READ_ONCE(kc->heads));
 }
 
@@ -521,6 +545,7 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
 	}
 	/* Adds to an open batch need not arm: this one covers them. */
 	kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
+	kc_due(kc, jiffies + msecs_to_jiffies(READ_ONCE(seal_ms)));
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 	if (b)
 		return b;
@@ -565,8 +590,7 @@ static __always_inline void kc_put(struct kfree_batch_cpu *kc,
 	b->objs[b->nr++] = ptr;
 	kc_count_add(kc);
 	if (unlikely(b->nr == KFB_BLOCK_OBJS)) {
-		kc->open[slot] = NULL;
-		kc_seal(kc, b);
+		kc_close(kc, slot);
 		kc_arm_unlocked(kc, 1);
 	}
 }
@@ -621,8 +645,7 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 
 	if (b && (b->s != s || b->kind != kind)) {
 		/* Every slot of the set is busy: seal the oldest batch. */
-		kc->open[slot] = NULL;
-		kc_seal(kc, b);
+		kc_close(kc, slot);
 		b = NULL;
 	}
 	if (!b) {
@@ -634,6 +657,7 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		b->nr = 0;
 		b->opened = jiffies;
 		kc->open[slot] = b;
+		WRITE_ONCE(kc->open_s[slot], s);
 	}
 	if (kfb_memo_used() && kind == KFB_SLAB && !is_kfence_address(ptr))
 		kc_memo_set(kc, slot, b, ptr);
@@ -645,6 +669,8 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 				   struct kfree_batch_head *head, void *ptr,
 				   struct kmem_cache *s)
 {
+	unsigned long flags;
+
 	trace_kfree_batch_fallback(kc->kb->name, ptr);
 	head->next = kc->heads;
 	kc->heads = head;
@@ -652,8 +678,11 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 	if (s)
 		atomic_long_inc(&s->kfb_fallbacks);
 	kc_count_add(kc);
-	/* No storage: let the worker refill the reserve soon. */
-	kc_arm_unlocked(kc, 1);
+	/* No storage: let the worker seal it and refill the reserve soon. */
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	kc_arm(kc, 1);
+	kc_due(kc, jiffies);
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
@@ -897,10 +926,14 @@ static void kfb_op_expire(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 			next = kc->open[i]->opened;
 	raw_spin_lock_irqsave(&kc->lock, flags);
 	kc->armed = false;
-	if (next)
+	kc->due_set = false;
+	if (next) {
 		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
-	else if (kc->heads)
+		kc_due(kc, next + delay);
+	} else if (kc->heads) {
 		kc_arm(kc, delay);
+		kc_due(kc, jiffies + delay);
+	}
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
@@ -1198,11 +1231,27 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 static void kfb_run(struct kfree_batch_cpu *kc)
 {
 	struct kfb_owner_op op = { .fn = kfb_op_expire };
+	bool due;
 
 	mutex_lock(&kc->drain_lock);
-	cpus_read_lock();
-	kfb_on_owner(kc, kc->cpu, &op);
-	cpus_read_unlock();
+	/*
+	 * Interrupt the owning CPU only if a batch is due, or to flush;
+	 * otherwise come back when the oldest open batch is.
+	 */
+	raw_spin_lock_irq(&kc->lock);
+	due = READ_ONCE(kc->flush) ||
+	      (kc->due_set && time_after_eq(jiffies, kc->due));
+	if (!due) {
+		kc->armed = false;
+		if (kc->due_set)
+			kc_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
+	}
+	raw_spin_unlock_irq(&kc->lock);
+	if (due) {
+		cpus_read_lock();
+		kfb_on_owner(kc, kc->cpu, &op);
+		cpus_read_unlock();
+	}
 
 	/* In chunks, so that a barrier waits for one chunk, not a flood. */
 	while (drain_ready(kc, NULL, KFB_DRAIN_CHUNK)) {
@@ -1278,8 +1327,11 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		kc_add_deferred(kc);
 	}
 	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		kfb_on_owner(per_cpu_ptr(kb->pcpu, cpu), cpu, &op);
+	for_each_online_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		if (kc_has_open(kc, only))
+			kfb_on_owner(kc, cpu, &op);
+	}
 	cpus_read_unlock();
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
@@ -1726,7 +1778,7 @@ void kfree_batch_flush(struct kfree_batch *kb)
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irqsave(&kc->lock, flags);
-		if (kc_has_open(kc) || kc->sealed || kc->heads_sealed) {
+		if (kc_has_open(kc, NULL) || kc->sealed || kc->heads_sealed) {
 			kc->flush = true;
 			kc_arm(kc, 1);
 		}

@@ -162,6 +162,8 @@ struct kfree_batch_cpu {
 	 */
 	bool adding;
 	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
+	/* Each open batch's cache, for other CPUs to glance at. */
+	struct kmem_cache *open_s[KFREE_BATCH_NR_OPEN];
 	/*
 	 * The slab of the last object added, while the open batch that
 	 * holds that object (@memo, in slot @memo_slot) stays open: an add
@@ -190,8 +192,10 @@ struct kfree_batch_cpu {
 	union kfree_batch_cookie heads_cookie;
 	unsigned long removed;			/* objects detached */
 	unsigned long armed_until;
+	unsigned long due;			/* the oldest open batch's */
 	unsigned long last_expedite;
 	bool armed;
+	bool due_set;
 	bool gp_pending;
 
 	/* NMI adds and adds on top of adds, handed to an irq_work. */
