@@ -498,11 +498,12 @@ static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 	int i;
 
 	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
-		if (only ? data_race(READ_ONCE(kc->open_s[i])) == only :
-			   !!data_race(READ_ONCE(kc->open[i])))
+		/* data_race(): pointers compared, never followed. */
+		if (data_race(only ? kc->open_s[i] == only : !!kc->open[i]))
 			return true;
 	}
-	return !!data_race(READ_ONCE(kc->heads));
+	/* data_race(): a pointer tested, never followed. */
+	return !!data_race(kc->heads);
 }
 
 static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
@@ -556,8 +557,8 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
 /* Objects added and not yet detached for release: a glance. */
 static unsigned long kc_pending(struct kfree_batch_cpu *kc)
 {
-	return data_race(READ_ONCE(kc->stats[KFREE_BATCH_ADDED]) -
-			 READ_ONCE(kc->removed));
+	/* data_race(): word-sized counters, a figure that may be stale. */
+	return data_race(kc->stats[KFREE_BATCH_ADDED] - kc->removed);
 }
 
 static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
@@ -687,8 +688,8 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
 static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
-			   struct kfree_batch_head *head, unsigned int kind,
-			   struct kmem_cache *s)
+			  struct kfree_batch_head *head, unsigned int kind,
+			  struct kmem_cache *s)
 {
 	if (__kfree_batch_add(kc, ptr, kind, s))
 		return true;
@@ -1851,11 +1852,12 @@ void kfree_batch_get_stats(struct kfree_batch *kb,
 	memset(stats, 0, sizeof(unsigned long) * KFREE_BATCH_NR_STATS);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		/* Word-sized counters, each written by one side only. */
 		for (i = 0; i < KFREE_BATCH_NR_STATS; i++)
-			stats[i] += data_race(READ_ONCE(kc->stats[i]));
+			/* data_race(): word-sized counters, one writer each. */
+			stats[i] += data_race(kc->stats[i]);
 		stats[KFREE_BATCH_PENDING] += kc_pending(kc);
-		stats[KFREE_BATCH_PEAK] += data_race(READ_ONCE(kc->peak));
+		/* data_race(): as above. */
+		stats[KFREE_BATCH_PEAK] += data_race(kc->peak);
 		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
 		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
 	}
