@@ -23,7 +23,9 @@ mutants=(
 "skip-cache-barrier@s/^\t\tkfb_drain_all(kb, s);/\t\t;/@kfree_batch_barrier_cache() does nothing"
 "no-time-bound@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/@a partly filled batch is never sealed by time"
 "memo-no-index-check@s/^\tif (off != s->size/\tif (0 \&\& off != s->size/@an add takes a pointer inside an object of the slab it remembers for an object@kfree_batch.test_bad_input_same_slab"
-"spin-on-own-cpu@/^\tif (READ_ONCE(kc->adding))$/{N;d}@an add on top of an add on its CPU takes the lock (deadlocks in an interrupt)@kfree_batch.test_add_on_top_of_add"
+"nested-add@/^\tif (READ_ONCE(kc->adding))$/{N;d}@an add on top of an add on its CPU changes the open batches under it@kfree_batch.test_add_on_top_of_add"
+"barrier-no-ipi@/kc_has_open(kc, only))$/{n;s/kfb_on_owner(kc, cpu, \&op);/;/}@a barrier does not have each CPU seal its open batches"
+"dead-cpu-left-open@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/@what a CPU leaves open when it goes offline is never sealed@kfree_batch.test_cpu_offline"
 )
 
 caught=0 missed=0
