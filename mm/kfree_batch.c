@@ -776,8 +776,8 @@ static __always_inline void kc_unown(struct kfree_batch_cpu *kc)
 {
 	if (unlikely(!llist_empty(&kc->deferred)))
 		kc_take_deferred(kc);
-	barrier();
-	WRITE_ONCE(kc->adding, false);
+	/* Pairs with the acquire in kfb_seal_all(). */
+	smp_store_release(&kc->adding, false);
 	barrier();
 	if (unlikely(!llist_empty(&kc->deferred)))
 		irq_work_queue(&kc->deferred_work);
@@ -785,9 +785,9 @@ static __always_inline void kc_unown(struct kfree_batch_cpu *kc)
 
 /*
  * Add @ptr, with @head as the fallback if not NULL.  When the add cannot
- * take this CPU's lock (it interrupted an add on this CPU, or @nolock and
- * the lock is busy), an object with a head is deferred to the irq_work;
- * one without is not queued.  False: not queued.
+ * own this CPU's batches (it interrupted an add on this CPU, or @nolock
+ * and this CPU's lock is held), an object with a head is deferred to the
+ * irq_work; one without is not queued.  False: not queued.
  */
 static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 				    struct kfree_batch_head *head, bool nolock)
@@ -849,7 +849,8 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 
 /*
  * Add the objects deferred on @kc (from NMI, or by an add that could not
- * take the lock) to this CPU's batches.  Process context.
+ * own its CPU's batches) to this CPU's batches.  Process context, or a
+ * CPU hotplug callback.
  */
 static void kc_add_deferred(struct kfree_batch_cpu *kc)
 {
@@ -892,22 +893,24 @@ static void kfb_owner_ipi(void *arg)
 /*
  * Run @op->fn on @cpu, which owns @kc's open batches: only code on that
  * CPU touches them.  The IPI backs off while it would interrupt an add
- * and is sent again.  An offline CPU has nothing open (kfb_cpu_dead()
- * sealed it) and is skipped; a caller that must see every open batch
- * holds cpus_read_lock() so that none goes offline or online meanwhile.
- * Process context, interrupts enabled.
+ * and is sent again.  An offline CPU is skipped: false.  Once it is dead,
+ * kfb_cpu_dead() has sealed what it left open; a caller that must see
+ * every open batch holds cpus_read_lock(), so that no CPU is on its way
+ * down (offline, not dead yet) meanwhile.  Process context, interrupts
+ * enabled; may sleep while it sends the IPI again.
  */
-static void kfb_on_owner(struct kfree_batch_cpu *kc, int cpu,
+static bool kfb_on_owner(struct kfree_batch_cpu *kc, int cpu,
 			 struct kfb_owner_op *op)
 {
 	op->kc = kc;
 	do {
 		op->busy = false;
 		if (smp_call_function_single(cpu, kfb_owner_ipi, op, 1))
-			return;
+			return false;
 		if (op->busy)
-			cpu_relax();
+			cond_resched();
 	} while (op->busy);
+	return true;
 }
 
 /* The worker's part on the owning CPU: seal what is due, re-arm. */
@@ -915,10 +918,9 @@ static void kfb_op_expire(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 {
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
 	unsigned long flags, next = 0;
-	bool flush = READ_ONCE(kc->flush);
+	bool flush = xchg(&kc->flush, 0);
 	int i;
 
-	WRITE_ONCE(kc->flush, false);
 	kc_seal_open(kc, flush, jiffies - delay, NULL);
 
 	/* Come back when the oldest open batch is due. */
@@ -963,13 +965,18 @@ static int kfb_cpu_dead(unsigned int cpu)
 {
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch *kb;
+	unsigned long flags;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		kc_add_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
-		kc_arm_unlocked(kc, 1);
+		WRITE_ONCE(kc->flush, 0);
+		raw_spin_lock_irqsave(&kc->lock, flags);
+		kc->due_set = false;
+		kc_arm(kc, 1);
+		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
 	rcu_read_unlock();
 	return 0;
@@ -1234,26 +1241,30 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 	struct kfb_owner_op op = { .fn = kfb_op_expire };
 	bool due;
 
-	mutex_lock(&kc->drain_lock);
 	/*
 	 * Interrupt the owning CPU only if a batch is due, or to flush;
 	 * otherwise come back when the oldest open batch is.
 	 */
 	raw_spin_lock_irq(&kc->lock);
+	kc->armed = false;
 	due = READ_ONCE(kc->flush) ||
 	      (kc->due_set && time_after_eq(jiffies, kc->due));
-	if (!due) {
-		kc->armed = false;
-		if (kc->due_set)
-			kc_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
-	}
+	if (!due && kc->due_set)
+		kc_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
 	raw_spin_unlock_irq(&kc->lock);
 	if (due) {
 		cpus_read_lock();
-		kfb_on_owner(kc, kc->cpu, &op);
+		if (!kfb_on_owner(kc, kc->cpu, &op)) {
+			/* Dead: kfb_cpu_dead() sealed it all.  Forget. */
+			WRITE_ONCE(kc->flush, 0);
+			raw_spin_lock_irq(&kc->lock);
+			kc->due_set = false;
+			raw_spin_unlock_irq(&kc->lock);
+		}
 		cpus_read_unlock();
 	}
 
+	mutex_lock(&kc->drain_lock);
 	/* In chunks, so that a barrier waits for one chunk, not a flood. */
 	while (drain_ready(kc, NULL, KFB_DRAIN_CHUNK)) {
 		mutex_unlock(&kc->drain_lock);
@@ -1327,13 +1338,18 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		irq_work_sync(&kc->deferred_work);
 		kc_add_deferred(kc);
 	}
-	cpus_read_lock();
+	lockdep_assert_cpus_held();
 	for_each_online_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		if (kc_has_open(kc, only))
+		/*
+		 * An add in progress there may hold objects that it took off
+		 * the deferred list above: wait for it through the IPI.  One
+		 * that has ended is seen in the open batches; the acquire
+		 * pairs with the release in kc_unown().
+		 */
+		if (smp_load_acquire(&kc->adding) || kc_has_open(kc, only))
 			kfb_on_owner(kc, cpu, &op);
 	}
-	cpus_read_unlock();
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
@@ -1355,6 +1371,7 @@ static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
+	lockdep_assert_cpus_held();
 	if (kfb_seal_all(kb, only)) {
 		if (only && kb->ops->synchronize_expedited)
 			kb->ops->synchronize_expedited(kb);
@@ -1592,9 +1609,13 @@ int kfree_batch_init(struct kfree_batch *kb)
 	kfb_debugfs_add(kb);
 	mutex_unlock(&kfree_batch_clients_lock);
 	cpus_read_lock();
-	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu))
-			kc_seal_open(per_cpu_ptr(kb->pcpu, cpu), true, 0, NULL);
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			continue;
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		kc_add_deferred(kc);
+		kc_seal_open(kc, true, 0, NULL);
+	}
 	cpus_read_unlock();
 	/* Pairs with the smp_load_acquire() in kc_arm(). */
 	smp_store_release(&kb->live, true);
@@ -1619,6 +1640,11 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	struct kfree_batch_block *b;
 	int cpu;
 
+	/*
+	 * While @kb is on the list, kfb_cpu_dead() seals what a CPU that
+	 * goes offline leaves open, so that the barrier finds it.
+	 */
+	kfree_batch_barrier(kb);
 	mutex_lock(&kfree_batch_clients_lock);
 	list_del_rcu(&kb->node);
 	debugfs_remove_recursive(kb->debugfs);
@@ -1626,8 +1652,6 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	mutex_unlock(&kfree_batch_clients_lock);
 	/* kfb_cpu_dead() walks the list under rcu_read_lock(). */
 	synchronize_rcu();
-
-	kfree_batch_barrier(kb);
 	WRITE_ONCE(kb->live, false);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
@@ -1780,7 +1804,7 @@ void kfree_batch_flush(struct kfree_batch *kb)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irqsave(&kc->lock, flags);
 		if (kc_has_open(kc, NULL) || kc->sealed || kc->heads_sealed) {
-			kc->flush = true;
+			WRITE_ONCE(kc->flush, 1);
 			kc_arm(kc, 1);
 		}
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
@@ -1796,7 +1820,8 @@ EXPORT_SYMBOL_GPL(kfree_batch_flush);
  * releases them.  Objects added concurrently with the call may or may not
  * be freed when it returns.
  *
- * Context: process context; sleeps for a grace period if anything is
+ * Context: process context, not holding cpus_read_lock() (it takes it)
+ * nor in a CPU hotplug callback; sleeps for a grace period if anything is
  * pending.
  * Return: nothing; every object added to @kb before the call has been
  * freed.
@@ -1804,7 +1829,9 @@ EXPORT_SYMBOL_GPL(kfree_batch_flush);
 void kfree_batch_barrier(struct kfree_batch *kb)
 {
 	might_sleep();
+	cpus_read_lock();
 	kfb_drain_all(kb, NULL);
+	cpus_read_unlock();
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier);
 
@@ -1817,7 +1844,8 @@ EXPORT_SYMBOL_GPL(kfree_batch_barrier);
  * follows what @s has pending, and with nothing pending it returns without
  * waiting.  Objects of @s on a fallback list are released too.
  *
- * Context: process context; may sleep.
+ * Context: process context, not holding cpus_read_lock() (it takes it)
+ * nor in a CPU hotplug callback; may sleep.
  * Return: nothing; every object of @s added before the call has been freed.
  */
 void kfree_batch_barrier_cache(struct kmem_cache *s)
@@ -1825,10 +1853,13 @@ void kfree_batch_barrier_cache(struct kmem_cache *s)
 	struct kfree_batch *kb;
 
 	might_sleep();
+	/* In this order: kfree_batch_cache_pending() runs under slab_mutex. */
+	cpus_read_lock();
 	mutex_lock(&kfree_batch_clients_lock);
 	list_for_each_entry(kb, &kfree_batch_clients, node)
 		kfb_drain_all(kb, s);
 	mutex_unlock(&kfree_batch_clients_lock);
+	cpus_read_unlock();
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
 

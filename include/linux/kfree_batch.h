@@ -56,9 +56,10 @@ union kfree_batch_cookie {
  * @name: short name, shown in debugfs.
  * @snapshot: store in @c the state that, once it has passed, means that
  *	every reader that could see an object added so far has finished.
- *	Called on the CPU whose batch is sealed, with preemption disabled,
- *	in any context but NMI (hard interrupts included): it must not start
- *	a grace period or wake anything.
+ *	Called on the CPU whose batch is sealed (on another once that CPU
+ *	is dead), with preemption disabled, in any context but NMI (hard
+ *	interrupts included): it must not start a grace period or wake
+ *	anything.
  * @poll: return true if the grace period of @c has passed.  Any context
  *	but NMI.
  * @call: invoke @func(@head) once a grace period that starts after the call
@@ -178,7 +179,7 @@ struct kfree_batch_cpu {
 	unsigned long peak;
 	/* Each written by one side: the owner, or under @lock. */
 	unsigned long stats[KFREE_BATCH_NR_STATS];
-	bool flush;				/* set by anyone */
+	unsigned int flush;			/* set by anyone, xchg() */
 
 	/* Shared with other CPUs: under @lock, taken with interrupts off. */
 	raw_spinlock_t lock;

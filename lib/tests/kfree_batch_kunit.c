@@ -698,7 +698,16 @@ static void test_cpu_offline(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
 	/* No flush, no barrier: the time bound alone must release them. */
 	KUNIT_EXPECT_TRUE(test, wait_released(kb, 100, 10000));
-	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	/* Let the worker find the batch's time bound passed while offline. */
+	msleep(1500);
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+
+	/* Back online, the CPU's batches keep their time bound. */
+	reinit_completion(&c.done);
+	t = kthread_run_on_cpu(hotplug_add_fn, &c, cpu, "kfb_hotplug/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&c.done);
+	KUNIT_EXPECT_TRUE(test, wait_released(kb, 200, 10000));
 }
 #endif
 
