@@ -286,15 +286,20 @@ static inline void kfb_debug_unqueue(void *ptr) { }
 /* ========================== Internals =============================== */
 
 /*
- * Which allocator owns @ptr.  Reads only struct page and struct slab, so
- * it is safe in any context, NMI included.
+ * Which allocator owns @ptr, and its cache; with @slabp, also its slab
+ * (NULL but for a slab object outside KFENCE), for the add path's memo.
+ * Reads only struct page and struct slab, so it is safe in any context,
+ * NMI included.
  */
-static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
+static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp,
+				 struct slab **slabp)
 {
 	struct page *page;
 	struct slab *slab;
 
 	*sp = NULL;
+	if (slabp)
+		*slabp = NULL;
 	if (is_vmalloc_addr(ptr))
 		return PAGE_ALIGNED(ptr) ? KFB_VMALLOC : KFB_BAD;
 	if (!virt_addr_valid(ptr))
@@ -315,7 +320,11 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 			return KFB_BAD;
 		obj = slab_address(slab) + s->size * idx;
 		obj = kasan_reset_tag(fixup_red_left(s, obj));
-		return obj == kasan_reset_tag(ptr) ? KFB_SLAB : KFB_BAD;
+		if (obj != kasan_reset_tag(ptr))
+			return KFB_BAD;
+		if (slabp)
+			*slabp = slab;
+		return KFB_SLAB;
 	}
 	if (PageLargeKmalloc(page) && PAGE_ALIGNED(ptr))
 		return KFB_LARGE;
@@ -602,9 +611,8 @@ static __always_inline void kc_put(struct kfree_batch_cpu *kc,
  * slab stays allocated to its cache until kc_seal() forgets the memo.
  */
 static void kc_memo_set(struct kfree_batch_cpu *kc, unsigned int slot,
-			struct kfree_batch_block *b, void *ptr)
+			struct kfree_batch_block *b, struct slab *slab)
 {
-	struct slab *slab = virt_to_slab(ptr);
 	void *base = slab_address(slab);
 
 	kc->memo = b;
@@ -639,7 +647,8 @@ kc_memo_batch(struct kfree_batch_cpu *kc, void *ptr)
  * when no batch slot can be had; the caller then falls back.
  */
 static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
-			      unsigned int kind, struct kmem_cache *s)
+			      unsigned int kind, struct kmem_cache *s,
+			      struct slab *slab)
 {
 	unsigned int slot = kfb_slot(kc, kind, s);
 	struct kfree_batch_block *b = kc->open[slot];
@@ -660,8 +669,8 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		kc->open[slot] = b;
 		WRITE_ONCE(kc->open_s[slot], s);
 	}
-	if (kfb_memo_used() && kind == KFB_SLAB && !is_kfence_address(ptr))
-		kc_memo_set(kc, slot, b, ptr);
+	if (slab)
+		kc_memo_set(kc, slot, b, slab);
 	kc_put(kc, slot, b, ptr);
 	return true;
 }
@@ -689,9 +698,9 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
 static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
 			  struct kfree_batch_head *head, unsigned int kind,
-			  struct kmem_cache *s)
+			  struct kmem_cache *s, struct slab *slab)
 {
-	if (__kfree_batch_add(kc, ptr, kind, s))
+	if (__kfree_batch_add(kc, ptr, kind, s, slab))
 		return true;
 	if (!head)
 		return false;
@@ -705,7 +714,7 @@ static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 {
 	const char *why;
 
-	*kind = kfb_classify(ptr, s);
+	*kind = kfb_classify(ptr, s, NULL);
 	if (*kind == KFB_BAD)
 		why = "pointer owned by no allocator";
 	else if (!kfb_debug_queue(ptr))
@@ -763,7 +772,7 @@ static void kc_take_deferred(struct kfree_batch_cpu *kc)
 		head = (struct kfree_batch_head *)node;
 		ptr = kvmalloc_obj_start_addr(head);
 		if (kfb_accept(kc->kb, ptr, &kind, &s))
-			kfb_add_owned(kc, ptr, head, kind, s);
+			kfb_add_owned(kc, ptr, head, kind, s, NULL);
 	}
 }
 
@@ -795,6 +804,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
 	struct kmem_cache *s = NULL;
+	struct slab *slab = NULL;
 	unsigned int kind = KFB_BAD;
 	bool queued;
 
@@ -831,7 +841,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 			preempt_enable();
 			return true;
 		}
-		kind = kfb_classify(ptr, &s);
+		kind = kfb_classify(ptr, &s, &slab);
 		if (kind == KFB_BAD) {
 			kc_unown(kc);
 			preempt_enable();
@@ -839,7 +849,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 			return true;
 		}
 	}
-	queued = kfb_add_owned(kc, ptr, head, kind, s);
+	queued = kfb_add_owned(kc, ptr, head, kind, s, slab);
 	kc_unown(kc);
 	preempt_enable();
 	if (!queued)
@@ -1070,7 +1080,7 @@ static void drain_heads(struct kfree_batch_cpu *kc,
 		next = head->next;
 		ptr = kvmalloc_obj_start_addr(head);
 		kfb_debug_unqueue(ptr);
-		if (kfb_classify(ptr, &s) == KFB_SLAB)
+		if (kfb_classify(ptr, &s, NULL) == KFB_SLAB)
 			atomic_long_inc(&s->kfb_released);
 		kvfree(ptr);
 		kc->released++;
