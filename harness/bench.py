@@ -89,6 +89,10 @@ WORKLOADS = {
     'idle': ('plain', 1024, 'init_on_free=1 ' +
              bench('idle', 'kfree_rcu_bench.timeout_ms={timeout_ms}')),
     'mixed-rt': ('rt', 1024, bench('mixed', 'kfree_rcu_bench.objs={objs}')),
+    # Not in the default set: mixed, also timing allocations and
+    # kfree_rcu() calls apart (the clock reads slow the flood down).
+    'mixed-timed': ('plain', 1024, bench(
+        'mixed', 'kfree_rcu_bench.objs={objs} kfree_rcu_bench.timed=1')),
     # Not in the table: make check runs them on the patched kernel.
     'rcuscale-single': ('plain', 1024,
                         rcuscale('rcuscale.kfree_rcu_test_single=1 ')),
@@ -101,7 +105,8 @@ WORKLOADS = {
                 bench('barrier')),
 }
 TABLE_WORKLOADS = [w for w in WORKLOADS
-                   if not w.startswith('rcuscale-') and w != 'vmalloc']
+                   if not w.startswith('rcuscale-') and
+                   w not in ('vmalloc', 'mixed-timed')]
 # SIZE=small (what `make` runs) leaves out the PREEMPT_RT pair of kernels:
 # two more kernel builds would double its time on a fresh machine.
 SMALL_WORKLOADS = [w for w in TABLE_WORKLOADS if not w.endswith('-rt')]
@@ -116,12 +121,19 @@ METRICS = [
     ('rcuscale_mem_mb', '',
      "rcuscale kfree test: its own footprint (start minus a running mean)"),
     ('mixed_time_ms', '', 'mixed caches: flood + kvfree_rcu_barrier()'),
+    ('mixed_barrier_ms', '',
+     'mixed caches: the kvfree_rcu_barrier() after the flood'),
+    ('mixed_flood_cpu_ns_per_obj', '',
+     'mixed caches: CPU time of the flooders per object'),
     ('mixed_gps', '', 'mixed caches: grace periods'),
     ('mixed_cbs_per_mfree', '<= 0.25',
      'mixed caches: call_rcu() callbacks per million frees'),
     ('mixed_peak_kb', '', 'mixed caches: peak memory in use'),
     ('mixed_release_cpu_ns_per_obj', '<= 1.0',
      'mixed caches: CPU time outside the flooders per object'),
+    ('mixed_irq_ns_per_obj', '',
+     'mixed caches: of which in hard interrupts'),
+    ('mixed_softirq_ns_per_obj', '', 'mixed caches: of which in softirqs'),
     ('enqueue_1t_ns', '<= 1.0', 'ns per kfree_rcu(), one thread'),
     ('enqueue_nt_ns', '<= 1.0', 'ns per kfree_rcu(), one thread per CPU'),
     ('destroy_median_us', '<= 0.2', 'kmem_cache_destroy() under a flood'),
@@ -145,6 +157,12 @@ METRICS = [
     ('smallmem_mem_mb', '', "512 MB flood: rcuscale's own footprint"),
     ('mixed-rt_release_cpu_ns_per_obj', '<= 0.7',
      'PREEMPT_RT mixed caches: CPU time outside the flooders per object'),
+    ('mixed-timed_alloc_ns', '',
+     'mixed caches, W=mixed-timed: ns per allocation'),
+    ('mixed-timed_enqueue_ns', '',
+     'mixed caches, W=mixed-timed: ns per kfree_rcu()'),
+    ('mixed-timed_release_cpu_ns_per_obj', '',
+     'mixed caches, W=mixed-timed: CPU time outside the flooders per object'),
     ('mixed-rt_cbs_per_mfree', '',
      'PREEMPT_RT mixed caches: callbacks per million frees'),
     ('mixed-rt_time_ms', '', 'PREEMPT_RT mixed caches: run time'),
@@ -347,7 +365,7 @@ def boot(kernel, workload, size, tag, timeout=900):
 
 def parse(workload, text):
     m = {}
-    name = workload.replace('-rt', '')
+    name = re.sub(r'-(rt|timed)$', '', workload)
     prefix = workload + '_' if workload != name else ''
     for k, v in re.findall(r'kfree_rcu_bench: metric (\S+) (-?\d+)', text):
         if prefix:

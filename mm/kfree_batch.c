@@ -25,9 +25,9 @@
  *   once the domain says that cookie has passed, and that is checked again
  *   right before the release.
  * - An add looks its object up (which allocator, which cache, an object's
- *   start?) while it owns the batches, where kc->memo, the slab of the
- *   CPU's last object while that object's batch is open, lets an add to the
- *   same slab skip all but the start-of-object check: the slab cannot be
+ *   start?) while it owns the batches, where the memo, for each open
+ *   batch the slab of the last object put into it, lets an add to one of
+ *   those slabs skip all but the start-of-object check: a slab cannot be
  *   freed while an object of it is pending.  With KASAN or debug objects
  *   the lookup is made first, as those may allocate.
  */
@@ -434,11 +434,6 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 {
 	unsigned long flags;
 
-	/* The memo's object leaves the open batches: forget its slab. */
-	if (b == kc->memo) {
-		kc->memo = NULL;
-		kc->memo_len = 0;
-	}
 	kc->kb->ops->snapshot(kc->kb, &b->cookie);
 	b->next = NULL;
 	raw_spin_lock_irqsave(&kc->lock, flags);
@@ -461,6 +456,9 @@ static void kc_close(struct kfree_batch_cpu *kc, unsigned int slot)
 
 	kc->open[slot] = NULL;
 	WRITE_ONCE(kc->open_s[slot], NULL);
+	/* The memo's object leaves the open batches: forget its slab. */
+	if (slot < KFREE_BATCH_CACHE_SLOTS)
+		kc->memo_len[slot] = 0;
 	kc_seal(kc, b);
 }
 
@@ -608,38 +606,46 @@ static __always_inline void kc_put(struct kfree_batch_cpu *kc,
 /*
  * Remember the slab of @ptr, a slab object just put into @b, open in
  * @slot.  The memo holds while @b is open: @ptr is pending in it, so its
- * slab stays allocated to its cache until kc_seal() forgets the memo.
+ * slab stays allocated to its cache until kc_close() forgets the memo.
  */
 static void kc_memo_set(struct kfree_batch_cpu *kc, unsigned int slot,
 			struct kfree_batch_block *b, struct slab *slab)
 {
 	void *base = slab_address(slab);
 
-	kc->memo = b;
-	kc->memo_slot = slot;
-	kc->memo_start = (unsigned long)base;
-	kc->memo_len = slab->objects * b->s->size;
-	kc->memo_pad = fixup_red_left(b->s, base) - base;
+	kc->memo_start[slot] = (unsigned long)base;
+	kc->memo_len[slot] = slab->objects * b->s->size;
+	kc->memo_pad[slot] = fixup_red_left(b->s, base) - base;
+	kc->memo_last = slot;
 }
 
 /*
- * The open batch for @ptr if it lies in the memo's slab and is the start
- * of one of its objects, else NULL: the caller looks @ptr up in full.
- * This is kfb_classify() for an object whose slab is known to be live.
+ * The slot of the open batch for @ptr if it lies in a slab that the memo
+ * holds and is the start of one of its objects, else -1: the caller looks
+ * @ptr up in full.  This is kfb_classify() for objects whose slabs are
+ * known to be live.  The slot that matched last is tried first, so that
+ * an add of the same cache's objects compares one range.
  */
-static __always_inline struct kfree_batch_block *
-kc_memo_batch(struct kfree_batch_cpu *kc, void *ptr)
+static __always_inline int kc_memo_slot(struct kfree_batch_cpu *kc, void *ptr)
 {
-	unsigned long off = (unsigned long)kasan_reset_tag(ptr) - kc->memo_start;
+	unsigned long addr = (unsigned long)kasan_reset_tag(ptr), off;
+	unsigned int i = kc->memo_last, n;
 	struct kmem_cache *s;
 
-	if (off >= kc->memo_len)
-		return NULL;
-	s = kc->memo->s;
+	for (n = 0; n < KFREE_BATCH_CACHE_SLOTS; n++) {
+		off = addr - kc->memo_start[i];
+		if (off < kc->memo_len[i])
+			goto found;
+		i = (i + 1) % KFREE_BATCH_CACHE_SLOTS;
+	}
+	return -1;
+found:
+	s = kc->open[i]->s;
 	if (off != s->size * reciprocal_divide(off, s->reciprocal_size) +
-		   kc->memo_pad)
-		return NULL;
-	return kc->memo;
+		   kc->memo_pad[i])
+		return -1;
+	kc->memo_last = i;
+	return i;
 }
 
 /*
@@ -802,7 +808,6 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 				    struct kfree_batch_head *head, bool nolock)
 {
 	struct kfree_batch_cpu *kc;
-	struct kfree_batch_block *b;
 	struct kmem_cache *s = NULL;
 	struct slab *slab = NULL;
 	unsigned int kind = KFB_BAD;
@@ -834,9 +839,10 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
 	if (kfb_memo_used()) {
-		b = kc_memo_batch(kc, ptr);
-		if (likely(b)) {
-			kc_put(kc, kc->memo_slot, b, ptr);
+		int slot = kc_memo_slot(kc, ptr);
+
+		if (likely(slot >= 0)) {
+			kc_put(kc, slot, kc->open[slot], ptr);
 			kc_unown(kc);
 			preempt_enable();
 			return true;
@@ -1045,7 +1051,7 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 		kfb_debug_unqueue(b->objs[i]);
 	switch (b->kind) {
 	case KFB_SLAB:
-		kmem_cache_free_bulk(b->s, b->nr, b->objs);
+		kmem_cache_free_bulk_reuse(b->s, b->nr, b->objs);
 		atomic_long_add(b->nr, &b->s->kfb_released);
 		atomic_long_inc(&b->s->kfb_bulk_frees);
 		break;

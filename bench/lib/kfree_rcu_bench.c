@@ -23,7 +23,8 @@
  *
  * Workloads:
  *   mixed    one thread per CPU floods kfree_rcu() over four named caches
- *            and four kmalloc sizes, interleaved
+ *            and four kmalloc sizes, interleaved; with timed=1 also ns per
+ *            allocation and per kfree_rcu() call
  *   enqueue  nanoseconds per kfree_rcu() call, one thread, then one per CPU
  *   destroy  kmem_cache_destroy() of a cache with a few kfree_rcu()'d
  *            objects while another thread floods a different cache
@@ -103,6 +104,10 @@ static bool shutdown = true;
 module_param(shutdown, bool, 0444);
 MODULE_PARM_DESC(shutdown, "power off when the workload is done");
 
+static bool timed;
+module_param(timed, bool, 0444);
+MODULE_PARM_DESC(timed, "mixed: also time allocations and kfree_rcu() calls apart");
+
 #define BENCH_OBJ_SIZE	256
 #define BENCH_MAGIC	0x6b667265655f7263ULL	/* "kfree_rc" */
 #define ENQ_CHUNK	512
@@ -146,6 +151,17 @@ static long bench_gps(unsigned long start)
  * workload threads' runtime is what the rest of the kernel spent: RCU
  * callbacks, workers, the grace-period kthread.
  */
+/* Time in hard interrupts and in softirqs on the online CPUs, in ns. */
+static u64 bench_irq_ns(enum cpu_usage_stat which)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		sum += kcpustat_cpu(cpu).cpustat[which];
+	return sum;
+}
+
 static u64 bench_idle_ns(void)
 {
 	u64 sum = 0, t;
@@ -165,7 +181,8 @@ struct bench_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	u64 runtime_ns;		/* the thread's own CPU time */
-	u64 timed_ns;		/* median ns per call (enqueue) */
+	u64 timed_ns;		/* median ns per call (enqueue, timed mixed) */
+	u64 alloc_ns;		/* median ns per allocation (timed mixed) */
 	unsigned long fails;
 };
 
@@ -239,25 +256,70 @@ static struct bench_obj *kind_alloc(unsigned int k)
 	return kmalloc(kind_size[k], GFP_KERNEL);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define MIX_CHUNK	256
+
+/*
+ * With timed=1, each chunk of MIX_CHUNK iterations sums the time of its
+ * allocations and of its kfree_rcu() calls; the thread keeps the median
+ * chunk of each, in ns per call, which a host descheduling the vCPU now
+ * and then does not move (see enqueue_thread()).
+ */
 static int mixed_thread(void *arg)
 {
+	unsigned int i, c = 0, chunks = DIV_ROUND_UP(objs, MIX_CHUNK);
+	u64 ta = 0, te = 0, t0, t1, *a_ns = NULL, *e_ns = NULL;
 	struct bench_thread *t = arg;
 	struct bench_obj *obj;
-	unsigned int i;
 
+	if (timed) {
+		a_ns = kmalloc_array(chunks, sizeof(*a_ns), GFP_KERNEL);
+		e_ns = kmalloc_array(chunks, sizeof(*e_ns), GFP_KERNEL);
+	}
 	bench_thread_start();
 	for (i = 0; i < objs; i++) {
-		obj = kind_alloc((i + t->cpu) % NKINDS);
+		if (a_ns && e_ns) {
+			t0 = ktime_get_ns();
+			obj = kind_alloc((i + t->cpu) % NKINDS);
+			t1 = ktime_get_ns();
+			ta += t1 - t0;
+		} else {
+			obj = kind_alloc((i + t->cpu) % NKINDS);
+		}
 		if (!obj) {
 			t->fails++;
 			continue;
 		}
 		obj->data[0] = i;
-		kfree_rcu(obj, rh);
+		if (a_ns && e_ns) {
+			kfree_rcu(obj, rh);
+			te += ktime_get_ns() - t1;
+			if (!((i + 1) % MIX_CHUNK)) {
+				a_ns[c] = div_u64(ta, MIX_CHUNK);
+				e_ns[c++] = div_u64(te, MIX_CHUNK);
+				ta = te = 0;
+			}
+		} else {
+			kfree_rcu(obj, rh);
+		}
 		if (!(i % 256))
 			cond_resched();
 	}
 	bench_thread_end(t);
+	if (c) {
+		sort(a_ns, c, sizeof(*a_ns), cmp_u64, NULL);
+		sort(e_ns, c, sizeof(*e_ns), cmp_u64, NULL);
+		t->alloc_ns = a_ns[c / 2];
+		t->timed_ns = e_ns[c / 2];
+	}
+	kfree(a_ns);
+	kfree(e_ns);
 	return 0;
 }
 
@@ -340,7 +402,8 @@ static void bench_mixed(void)
 	unsigned int n = num_online_cpus(), i, k;
 	struct task_struct *mon;
 	unsigned long gp, free0;
-	u64 t0, t1, cbs, idle, busy, own = 0, total;
+	u64 t0, t1, tb, cbs, idle, busy, own = 0, total, ta = 0, te = 0;
+	u64 hardirq, softirq;
 	struct bench_thread *t;
 	unsigned long fails = 0;
 	char name[16];
@@ -358,14 +421,19 @@ static void bench_mixed(void)
 	gp = bench_gp_seq();
 	cbs = bench_ncbs();
 	idle = bench_idle_ns();
+	hardirq = bench_irq_ns(CPUTIME_IRQ);
+	softirq = bench_irq_ns(CPUTIME_SOFTIRQ);
 	t0 = ktime_get_ns();
 	t = bench_run(mixed_thread, n);
 	if (!t)
 		return;
 	bench_wait();
+	tb = ktime_get_ns();
 	kvfree_rcu_barrier();
 	t1 = ktime_get_ns();
 	busy = (t1 - t0) * n - (bench_idle_ns() - idle);
+	hardirq = bench_irq_ns(CPUTIME_IRQ) - hardirq;
+	softirq = bench_irq_ns(CPUTIME_SOFTIRQ) - softirq;
 	cbs = bench_ncbs() - cbs;
 	if (!IS_ERR(mon))
 		kthread_stop(mon);
@@ -373,26 +441,30 @@ static void bench_mixed(void)
 	for (i = 0; i < n; i++) {
 		own += t[i].runtime_ns;
 		fails += t[i].fails;
+		ta += t[i].alloc_ns;
+		te += t[i].timed_ns;
 	}
 	total = (u64)n * objs - fails;
+	if (timed) {
+		metric("mixed_alloc_ns", div_u64(ta, n));
+		metric("mixed_enqueue_ns", div_u64(te, n));
+	}
 	metric("mixed_time_ms", div_u64(t1 - t0, NSEC_PER_MSEC));
+	metric("mixed_barrier_ms", div_u64(t1 - tb, NSEC_PER_MSEC));
+	metric("mixed_flood_cpu_ns_per_obj", div64_u64(own, total));
 	metric("mixed_gps", bench_gps(gp));
 	metric("mixed_cbs_per_mfree", div64_u64(cbs * 1000000, total));
 	metric("mixed_peak_kb", (free0 - bench_min_free) * (PAGE_SIZE / 1024));
 	metric("mixed_release_cpu_ns_per_obj",
 	       busy > own ? div64_u64(busy - own, total) : 0);
+	metric("mixed_irq_ns_per_obj", div64_u64(hardirq, total));
+	metric("mixed_softirq_ns_per_obj", div64_u64(softirq, total));
 	metric("mixed_alloc_fails", fails);
 	kfree(t);
 	for (k = 0; k < 4; k++)
 		kmem_cache_destroy(kind_cache[k]);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * Enqueue cost: only the kfree_rcu() calls are timed, ENQ_CHUNK at a time.

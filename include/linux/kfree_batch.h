@@ -166,15 +166,15 @@ struct kfree_batch_cpu {
 	/* Each open batch's cache, for other CPUs to glance at. */
 	struct kmem_cache *open_s[KFREE_BATCH_NR_OPEN];
 	/*
-	 * The slab of the last object added, while the open batch that
-	 * holds that object (@memo, in slot @memo_slot) stays open: an add
-	 * of another object of that slab skips the allocator lookup.
+	 * For each open kmem_cache batch, the slab of the last object put
+	 * into it, while that batch stays open: an add of another object of
+	 * one of these slabs skips the allocator lookup.  @memo_last is the
+	 * slot that matched last, tried first.
 	 */
-	struct kfree_batch_block *memo;
-	unsigned long memo_start;		/* slab_address() */
-	unsigned long memo_len;			/* 0: no memo */
-	unsigned int memo_pad;			/* left red zone */
-	unsigned int memo_slot;
+	unsigned long memo_start[KFREE_BATCH_CACHE_SLOTS]; /* slab_address() */
+	unsigned int memo_len[KFREE_BATCH_CACHE_SLOTS];	/* 0: no memo */
+	unsigned int memo_pad[KFREE_BATCH_CACHE_SLOTS];	/* left red zone */
+	unsigned int memo_last;
 	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
 	unsigned long peak;
 	/* Each written by one side: the owner, or under @lock. */
