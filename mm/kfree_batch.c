@@ -103,8 +103,9 @@ MODULE_PARM_DESC(reserve_pages, "Empty batch pages kept per CPU and client");
 
 /*
  * Above this many objects pending on one CPU, the worker expedites the
- * grace period it waits for (at most every 100 ms): memory under a flood
- * stays bounded by how fast grace periods can end, not by their usual pace.
+ * grace period it waits for (at most every 100 ms per client): memory
+ * under a flood stays bounded by how fast grace periods can end, not by
+ * their usual pace.
  */
 static unsigned long backlog = 10000;
 module_param(backlog, ulong, 0644);
@@ -1234,15 +1235,20 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 static void drain_expedite(struct kfree_batch_cpu *kc)
 {
 	struct kfree_batch *kb = kc->kb;
+	unsigned long last = READ_ONCE(kb->last_expedite);
 	bool hurry;
 
 	if (!kb->ops->expedite)
 		return;
 	raw_spin_lock_irq(&kc->lock);
+	/*
+	 * An expedited grace period interrupts every CPU: one per client
+	 * every 100 ms at most, whichever CPUs are behind.
+	 */
 	hurry = kc_pending(kc) > READ_ONCE(backlog) &&
-		time_after(jiffies, kc->last_expedite + HZ / 10);
+		time_after(jiffies, last + HZ / 10) &&
+		try_cmpxchg(&kb->last_expedite, &last, jiffies);
 	if (hurry) {
-		kc->last_expedite = jiffies;
 		kc->stats[KFREE_BATCH_EXPEDITED]++;
 		/* Poll again soon: the GP callback waits for a normal GP. */
 		kc_arm(kc, 1);

@@ -367,6 +367,21 @@ static int monitor_thread(void *arg)
 
 static struct task_struct *hold_mon;
 
+static void bench_kfree_batch_stats(void)
+{
+#ifdef HAVE_KFREE_BATCH
+	unsigned long st[KFREE_BATCH_NR_STATS];
+
+	kfree_batch_get_stats(&kvfree_rcu_batch, st);
+	pr_info("kfree_batch kvfree_rcu: added %lu released %lu sealed %lu gp_waits %lu bulk_frees %lu fallbacks %lu expedited %lu pending %lu peak %lu\n",
+		st[KFREE_BATCH_ADDED], st[KFREE_BATCH_RELEASED],
+		st[KFREE_BATCH_SEALED], st[KFREE_BATCH_GP_WAITS],
+		st[KFREE_BATCH_BULK_FREES], st[KFREE_BATCH_FALLBACKS],
+		st[KFREE_BATCH_EXPEDITED], st[KFREE_BATCH_PENDING],
+		st[KFREE_BATCH_PEAK]);
+#endif
+}
+
 /* At power-off: the peak over what stays in use once everything is freed. */
 static int hold_power_off(struct notifier_block *nb, unsigned long action,
 			  void *data)
@@ -378,6 +393,7 @@ static int hold_power_off(struct notifier_block *nb, unsigned long action,
 	settled = bench_held_pages();
 	metric("hold_peak_kb", bench_max_held > settled ?
 	       (bench_max_held - settled) * (PAGE_SIZE / 1024) : 0);
+	bench_kfree_batch_stats();
 	return NOTIFY_DONE;
 }
 
@@ -854,21 +870,6 @@ static void bench_barrier(void)
 
 	kvfree_rcu_barrier();
 	metric("barrier_us", div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
-}
-
-static void bench_kfree_batch_stats(void)
-{
-#ifdef HAVE_KFREE_BATCH
-	unsigned long st[KFREE_BATCH_NR_STATS];
-
-	kfree_batch_get_stats(&kvfree_rcu_batch, st);
-	pr_info("kfree_batch kvfree_rcu: added %lu released %lu sealed %lu gp_waits %lu bulk_frees %lu fallbacks %lu expedited %lu pending %lu peak %lu\n",
-		st[KFREE_BATCH_ADDED], st[KFREE_BATCH_RELEASED],
-		st[KFREE_BATCH_SEALED], st[KFREE_BATCH_GP_WAITS],
-		st[KFREE_BATCH_BULK_FREES], st[KFREE_BATCH_FALLBACKS],
-		st[KFREE_BATCH_EXPEDITED], st[KFREE_BATCH_PENDING],
-		st[KFREE_BATCH_PEAK]);
-#endif
 }
 
 static int __init kfree_rcu_bench_init(void)

@@ -194,7 +194,6 @@ struct kfree_batch_cpu {
 	unsigned long removed;			/* objects detached */
 	unsigned long armed_until;
 	unsigned long due;			/* the oldest open batch's */
-	unsigned long last_expedite;
 	bool armed;
 	bool due_set;
 	bool gp_pending;
@@ -235,6 +234,7 @@ struct kfree_batch {
 	struct kfree_batch_cpu __percpu *pcpu;
 	bool pcpu_static;
 	bool live;
+	unsigned long last_expedite;		/* jiffies, cmpxchg() */
 	struct list_head node;
 	struct dentry *debugfs;
 };
