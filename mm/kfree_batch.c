@@ -1236,22 +1236,26 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 {
 	struct kfree_batch *kb = kc->kb;
 	unsigned long last = READ_ONCE(kb->last_expedite);
-	bool hurry;
+	bool hurry = false;
 
 	if (!kb->ops->expedite)
 		return;
 	raw_spin_lock_irq(&kc->lock);
-	/*
-	 * An expedited grace period interrupts every CPU: one per client
-	 * every 100 ms at most, whichever CPUs are behind.
-	 */
-	hurry = kc_pending(kc) > READ_ONCE(backlog) &&
-		time_after(jiffies, last + HZ / 10) &&
-		try_cmpxchg(&kb->last_expedite, &last, jiffies);
-	if (hurry) {
-		kc->stats[KFREE_BATCH_EXPEDITED]++;
-		/* Poll again soon: the GP callback waits for a normal GP. */
+	if (kc_pending(kc) > READ_ONCE(backlog)) {
+		/*
+		 * Poll again soon: an expedited grace period, started here
+		 * or on another CPU, ends before the normal one that the
+		 * callback waits for.
+		 */
 		kc_arm(kc, 1);
+		/*
+		 * It interrupts every CPU: one per client every 100 ms at
+		 * most, whichever CPUs are behind.
+		 */
+		hurry = time_after(jiffies, last + HZ / 10) &&
+			try_cmpxchg(&kb->last_expedite, &last, jiffies);
+		if (hurry)
+			kc->stats[KFREE_BATCH_EXPEDITED]++;
 	}
 	raw_spin_unlock_irq(&kc->lock);
 	if (hurry)
