@@ -7,7 +7,8 @@
  * may not free); the engine groups them per CPU and per kmem_cache into
  * page-sized batches, waits once per batch for the client's grace-period
  * domain (RCU, SRCU or none), and releases each batch with one
- * kmem_cache_free_bulk().  Objects from the page allocator (kmalloc above
+ * kmem_cache_free_bulk_reuse(), which hands whole sheaves of it back to
+ * the cache's barn.  Objects from the page allocator (kmalloc above
  * KMALLOC_MAX_CACHE_SIZE) and from vmalloc have batches of their own and are
  * released with kfree_bulk() and vfree() in process context.
  *
