@@ -3,7 +3,8 @@
 """Compare kfree_batch with stock 7.3: the same workloads on two kernels.
 
 Two kernels from the same base and the same config (bench/bench.config on
-top of allnoconfig, plus bench/rt.config for the PREEMPT_RT pair):
+top of allnoconfig, plus bench/rt.config for the PREEMPT_RT pair and
+bench/stats.config for the CONFIG_SLUB_STATS pair):
 
     stock    base 7.3 + the benchmark's own commit (bench/series)
     patched  the kfree_batch series + the same commit
@@ -17,7 +18,7 @@ ratios.
 
 Commands:
     bench.py all [--size small|large] [--only W,W]
-    bench.py build stock|patched [--rt]
+    bench.py build stock|patched [--rt|--stats]
     bench.py run stock|patched WORKLOAD [--size S]     one boot, its figures
     bench.py table [--size S]                         print the last table
 """
@@ -93,6 +94,13 @@ WORKLOADS = {
     # kfree_rcu() calls apart (the clock reads slow the flood down).
     'mixed-timed': ('plain', 1024, bench(
         'mixed', 'kfree_rcu_bench.objs={objs} kfree_rcu_bench.timed=1')),
+    # Not in the default set: where objects went, from SLUB's counters
+    # (CONFIG_SLUB_STATS, its own pair of kernels): objects freed to slabs
+    # and taken back from slabs per 1000 allocated, full sheaves put in a
+    # barn.
+    'rcuscale-stats': ('stats', 1024, rcuscale('')),
+    'mixed-stats': ('stats', 1024,
+                    bench('mixed', 'kfree_rcu_bench.objs={objs}')),
     # Not in the table: make check runs them on the patched kernel.
     'rcuscale-single': ('plain', 1024,
                         rcuscale('rcuscale.kfree_rcu_test_single=1 ')),
@@ -106,6 +114,7 @@ WORKLOADS = {
 }
 TABLE_WORKLOADS = [w for w in WORKLOADS
                    if not w.startswith('rcuscale-') and
+                   not w.endswith('-stats') and
                    w not in ('vmalloc', 'mixed-timed')]
 # SIZE=small (what `make` runs) leaves out the PREEMPT_RT pair of kernels:
 # two more kernel builds would double its time on a fresh machine.
@@ -163,6 +172,18 @@ METRICS = [
      'mixed caches, W=mixed-timed: ns per kfree_rcu()'),
     ('mixed-timed_release_cpu_ns_per_obj', '',
      'mixed caches, W=mixed-timed: CPU time outside the flooders per object'),
+    ('rcuscale_stats_slab_frees_pm', '',
+     'rcuscale, W=rcuscale-stats: objects freed to slabs per 1000 allocated'),
+    ('rcuscale_stats_slab_refills_pm', '',
+     'rcuscale, W=rcuscale-stats: objects sheaves took from slabs per 1000'),
+    ('rcuscale_stats_barn_sheaves', '',
+     'rcuscale, W=rcuscale-stats: full sheaves put in a barn'),
+    ('mixed-stats_slab_frees_pm', '',
+     'mixed caches, W=mixed-stats: objects freed to slabs per 1000 allocated'),
+    ('mixed-stats_slab_refills_pm', '',
+     'mixed caches, W=mixed-stats: objects sheaves took from slabs per 1000'),
+    ('mixed-stats_barn_sheaves', '',
+     'mixed caches, W=mixed-stats: full sheaves put in a barn'),
     ('mixed-rt_cbs_per_mfree', '',
      'PREEMPT_RT mixed caches: callbacks per million frees'),
     ('mixed-rt_time_ms', '', 'PREEMPT_RT mixed caches: run time'),
@@ -263,8 +284,8 @@ def build(kernel, flavour):
     out = out_of(kernel, flavour)
     os.makedirs(out, exist_ok=True)
     frag = open(os.path.join(ROOT, 'bench', 'bench.config')).read()
-    if flavour == 'rt':
-        frag += open(os.path.join(ROOT, 'bench', 'rt.config')).read()
+    if flavour in ('rt', 'stats'):
+        frag += open(os.path.join(ROOT, 'bench', flavour + '.config')).read()
     fragf = os.path.join(out, 'bench.config')
     env = make_env()
     cc = ['ARCH=x86_64', 'CC=ccache gcc', 'HOSTCC=ccache gcc']
@@ -365,13 +386,13 @@ def boot(kernel, workload, size, tag, timeout=900):
 
 def parse(workload, text):
     m = {}
-    name = re.sub(r'-(rt|timed)$', '', workload)
+    name = re.sub(r'-(rt|timed|stats)$', '', workload)
     prefix = workload + '_' if workload != name else ''
     for k, v in re.findall(r'kfree_rcu_bench: metric (\S+) (-?\d+)', text):
-        if prefix:
-            k = prefix + k[len(name) + 1:]
         if k.startswith('hold_'):
             k = workload.replace('-', '_') + k[len('hold'):]
+        elif prefix and k.startswith(name + '_'):
+            k = prefix + k[len(name) + 1:]
         m[k] = int(v)
     r = RCUSCALE.search(text)
     if r and workload.startswith('rcuscale'):
@@ -584,7 +605,8 @@ def main():
     if a[0] == 'all':
         sys.exit(cmd_all(size, only))
     if a[0] == 'build' and len(a) >= 2 and a[1] in ONTO:
-        build(a[1], 'rt' if '--rt' in a else 'plain')
+        build(a[1], 'rt' if '--rt' in a else
+              'stats' if '--stats' in a else 'plain')
     elif a[0] == 'run' and len(a) == 3 and a[1] in ONTO:
         if a[2] not in WORKLOADS:
             die('unknown workload %s (%s)' % (a[2], ', '.join(WORKLOADS)))

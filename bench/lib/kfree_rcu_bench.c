@@ -132,6 +132,44 @@ static u64 bench_ncbs(void)
 	return sum;
 }
 
+/*
+ * With CONFIG_SLUB_STATS (W=rcuscale-stats, W=mixed-stats), where objects
+ * went, from the SLUB counters that this benchmark's patch to mm/slub.c
+ * sums over every cache: objects allocated, objects freed to slabs,
+ * objects that sheaves took back from slabs, full sheaves put in a barn.
+ */
+#ifdef CONFIG_SLUB_STATS
+void kfree_rcu_bench_slub_stats(unsigned long v[4]);
+#else
+static void kfree_rcu_bench_slub_stats(unsigned long v[4]) { }
+#endif
+static unsigned long slub0[4];
+
+static void slub_stats_begin(void)
+{
+	kfree_rcu_bench_slub_stats(slub0);
+}
+
+/* Per 1000 objects allocated meanwhile, and sheaves put in a barn. */
+static void slub_stats_end(const char *w)
+{
+	static const char * const what[] = { "slab_frees_pm", "slab_refills_pm" };
+	unsigned long v[4], allocs;
+	char name[48];
+	int i;
+
+	if (!IS_ENABLED(CONFIG_SLUB_STATS))
+		return;
+	kfree_rcu_bench_slub_stats(v);
+	allocs = max(v[0] - slub0[0], 1UL);
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "%s_%s", w, what[i]);
+		metric(name, div_u64((u64)(v[i + 1] - slub0[i + 1]) * 1000, allocs));
+	}
+	snprintf(name, sizeof(name), "%s_barn_sheaves", w);
+	metric(name, v[3] - slub0[3]);
+}
+
 /* Completed normal grace periods, from the polled API's cookie. */
 static unsigned long bench_gp_seq(void)
 {
@@ -390,6 +428,7 @@ static int hold_power_off(struct notifier_block *nb, unsigned long action,
 
 	kthread_stop(hold_mon);
 	kvfree_rcu_barrier();
+	slub_stats_end("hold");
 	settled = bench_held_pages();
 	metric("hold_peak_kb", bench_max_held > settled ?
 	       (bench_max_held - settled) * (PAGE_SIZE / 1024) : 0);
@@ -406,6 +445,7 @@ static int __init kfree_rcu_bench_hold(void)
 {
 	if (strcmp(workload, "hold"))
 		return 0;
+	slub_stats_begin();
 	hold_mon = kthread_run(monitor_thread, (void *)true, "kfrb_mon");
 	if (!IS_ERR(hold_mon))
 		register_reboot_notifier(&hold_nb);
@@ -439,6 +479,7 @@ static void bench_mixed(void)
 	idle = bench_idle_ns();
 	hardirq = bench_irq_ns(CPUTIME_IRQ);
 	softirq = bench_irq_ns(CPUTIME_SOFTIRQ);
+	slub_stats_begin();
 	t0 = ktime_get_ns();
 	t = bench_run(mixed_thread, n);
 	if (!t)
@@ -476,6 +517,7 @@ static void bench_mixed(void)
 	metric("mixed_irq_ns_per_obj", div64_u64(hardirq, total));
 	metric("mixed_softirq_ns_per_obj", div64_u64(softirq, total));
 	metric("mixed_alloc_fails", fails);
+	slub_stats_end("mixed");
 	kfree(t);
 	for (k = 0; k < 4; k++)
 		kmem_cache_destroy(kind_cache[k]);
