@@ -133,6 +133,8 @@ static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
 
 static struct workqueue_struct *kfree_batch_wq;
 static DEFINE_MUTEX(kfree_batch_clients_lock);
+/* Serialises barriers' sealing: see kfb_seal_all(). */
+static DEFINE_MUTEX(kfb_seal_lock);
 static LIST_HEAD(kfree_batch_clients);
 static struct dentry *kfree_batch_debugfs;
 
@@ -437,6 +439,13 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 
 	kc->kb->ops->snapshot(kc->kb, &b->cookie);
 	b->next = NULL;
+	/*
+	 * Before @b is queued: from then on the worker may release it and
+	 * free its page at once (the none domain's cookies pass at once).
+	 */
+	if (b->kind == KFB_SLAB)
+		atomic_long_inc(&b->s->kfb_sealed);
+	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 	raw_spin_lock_irqsave(&kc->lock, flags);
 	if (kc->sealed_tail)
 		kc->sealed_tail->next = b;
@@ -445,9 +454,6 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	kc->sealed_tail = b;
 	kc->stats[KFREE_BATCH_SEALED]++;
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
-	if (b->kind == KFB_SLAB)
-		atomic_long_inc(&b->s->kfb_sealed);
-	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 }
 
 /* Take the open batch in @slot out of the open ones and seal it. */
@@ -481,17 +487,20 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 		if (all || only || time_before_eq(b->opened, before))
 			kc_close(kc, i);
 	}
-	/* One newer cookie covers objects linked before it, too. */
+	/*
+	 * The fallback list is sealed whole, and only once the list sealed
+	 * before it is released: merged under a newer cookie, older objects
+	 * would wait again, on and on while fallbacks go on, and past the
+	 * grace period of a barrier that sealed them.  drain_ready() has the
+	 * worker come back for a list left here.
+	 */
 	if (kc->heads && (all || !only)) {
-		struct kfree_batch_head **tail = &kc->heads;
-
-		while (*tail)
-			tail = &(*tail)->next;
 		raw_spin_lock_irqsave(&kc->lock, flags);
-		*tail = kc->heads_sealed;
-		kc->heads_sealed = kc->heads;
-		kc->heads = NULL;
-		kc->kb->ops->snapshot(kc->kb, &kc->heads_cookie);
+		if (!kc->heads_sealed) {
+			kc->heads_sealed = kc->heads;
+			kc->heads = NULL;
+			kc->kb->ops->snapshot(kc->kb, &kc->heads_cookie);
+		}
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
 }
@@ -748,16 +757,11 @@ static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
  * lock and no atomic operation.  Only code on this CPU touches the open
  * batches (adds, the irq_work, and kfb_on_owner()'s function, sent with an
  * IPI), each of them after setting @adding, and one that comes on top of
- * another, in an interrupt or NMI, sees it set and backs off: false.  With
- * @nolock, also back off while this CPU's lock is held: the add may need it
- * (to seal or to open a batch), and a kprobe or tracepoint in the code that
- * holds it on this CPU would then wait for itself.
+ * another, in an interrupt or NMI, sees it set and backs off: false.
  */
-static __always_inline bool kc_own(struct kfree_batch_cpu *kc, bool nolock)
+static __always_inline bool kc_own(struct kfree_batch_cpu *kc)
 {
 	if (READ_ONCE(kc->adding))
-		return false;
-	if (nolock && raw_spin_is_locked(&kc->lock))
 		return false;
 	WRITE_ONCE(kc->adding, true);
 	/* An interrupt must see @adding before anything is touched. */
@@ -800,10 +804,34 @@ static __always_inline void kc_unown(struct kfree_batch_cpu *kc)
 }
 
 /*
+ * A nolock add only puts @ptr into its cache's open batch, short of
+ * filling it.  Opening, sealing and falling back take this CPU's lock and
+ * arm the worker's timer, which takes the timer base's lock: the code that
+ * the add interrupted (a probe in the timer code, say) may hold either.
+ * False: the caller defers the object to the irq_work, which may do all
+ * of that.  On the CPU that owns @kc.
+ */
+static bool kfb_add_nolock_owned(struct kfree_batch_cpu *kc, void *ptr,
+				 unsigned int kind, struct kmem_cache *s,
+				 struct slab *slab)
+{
+	unsigned int slot = kfb_slot(kc, kind, s);
+	struct kfree_batch_block *b = kc->open[slot];
+
+	if (!b || b->s != s || b->kind != kind || b->nr + 1 >= KFB_BLOCK_OBJS)
+		return false;
+	if (slab)
+		kc_memo_set(kc, slot, b, slab);
+	kc_put(kc, slot, b, ptr);
+	return true;
+}
+
+/*
  * Add @ptr, with @head as the fallback if not NULL.  When the add cannot
- * own this CPU's batches (it interrupted an add on this CPU, or @nolock
- * and this CPU's lock is held), an object with a head is deferred to the
- * irq_work; one without is not queued.  False: not queued.
+ * own this CPU's batches (it interrupted an add on this CPU), or @nolock
+ * and it would need more than a store into an open batch, an object with
+ * a head is deferred to the irq_work; one without is not queued.  False:
+ * not queued.
  */
 static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 				    struct kfree_batch_head *head, bool nolock)
@@ -824,25 +852,20 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 
 	preempt_disable();
 	kc = this_cpu_ptr(kb->pcpu);
-	if (!kc_own(kc, nolock)) {
+	if (!kc_own(kc)) {
 		preempt_enable();
 		/* The irq_work's add checks it again. */
 		if (kfb_memo_used() && !kfb_accept(kb, ptr, &kind, &s))
 			return true;
-		kfb_debug_unqueue(ptr);
-		if (!head)
-			return false;
-		preempt_disable();
-		kfb_defer(kb, head);
-		preempt_enable();
-		return true;
+		goto defer;
 	}
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
 	if (kfb_memo_used()) {
 		int slot = kc_memo_slot(kc, ptr);
 
-		if (likely(slot >= 0)) {
+		if (likely(slot >= 0) &&
+		    (!nolock || kc->open[slot]->nr + 1 < KFB_BLOCK_OBJS)) {
 			kc_put(kc, slot, kc->open[slot], ptr);
 			kc_unown(kc);
 			preempt_enable();
@@ -856,12 +879,26 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 			return true;
 		}
 	}
-	queued = kfb_add_owned(kc, ptr, head, kind, s, slab);
+	if (nolock)
+		queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);
+	else
+		queued = kfb_add_owned(kc, ptr, head, kind, s, slab);
 	kc_unown(kc);
 	preempt_enable();
-	if (!queued)
+	if (queued)
+		return true;
+	if (!nolock) {
 		kfb_debug_unqueue(ptr);
-	return queued;
+		return false;
+	}
+defer:
+	kfb_debug_unqueue(ptr);
+	if (!head)
+		return false;
+	preempt_disable();
+	kfb_defer(kb, head);
+	preempt_enable();
+	return true;
 }
 
 /*
@@ -899,7 +936,7 @@ static void kfb_owner_ipi(void *arg)
 	struct kfree_batch_cpu *kc = op->kc;
 
 	/* On top of an add on this CPU: the sender tries again. */
-	if (!kc_own(kc, false)) {
+	if (!kc_own(kc)) {
 		op->busy = true;
 		return;
 	}
@@ -1166,6 +1203,17 @@ static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 		cond_resched();
 	}
 	drain_heads(kc, heads, &heads_cookie);
+	/*
+	 * A fallback list waited behind the one just released (see
+	 * kc_seal_open()): have the worker seal it now.  data_race(): the
+	 * owner's pointer, only tested.
+	 */
+	if (heads && data_race(kc->heads)) {
+		raw_spin_lock_irq(&kc->lock);
+		kc_due(kc, jiffies);
+		kc_arm(kc, 1);
+		raw_spin_unlock_irq(&kc->lock);
+	}
 	return !max;
 }
 
@@ -1216,6 +1264,12 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 	struct kfree_batch *kb = kc->kb;
 	bool call = false;
 
+	/*
+	 * Being destroyed: no callback may outlive @kc (only left over if
+	 * objects were added during kfree_batch_destroy(), which warns).
+	 */
+	if (!READ_ONCE(kb->live))
+		return;
 	raw_spin_lock_irq(&kc->lock);
 	if ((kc->sealed || kc->heads_sealed) && !READ_ONCE(kc->gp_pending)) {
 		WRITE_ONCE(kc->gp_pending, true);
@@ -1262,6 +1316,23 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 		kb->ops->expedite(kb);
 }
 
+/*
+ * On @kc's dead CPU, seal what kfb_cpu_dead() could not: a fallback list
+ * that waited behind another.  Nothing runs there to own the batches, nor
+ * will while cpus_read_lock() is held; drain_lock keeps the worker and a
+ * barrier from doing it at once.
+ */
+static void kc_seal_dead(struct kfree_batch_cpu *kc)
+{
+	lockdep_assert_cpus_held();
+	/* data_race(): a dead CPU's pointer, only tested. */
+	if (!data_race(kc->heads))
+		return;
+	mutex_lock(&kc->drain_lock);
+	kc_seal_open(kc, true, 0, NULL);
+	mutex_unlock(&kc->drain_lock);
+}
+
 static void kfb_run(struct kfree_batch_cpu *kc)
 {
 	struct kfb_owner_op op = { .fn = kfb_op_expire };
@@ -1281,11 +1352,12 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 	if (due) {
 		cpus_read_lock();
 		if (!kfb_on_owner(kc, kc->cpu, &op)) {
-			/* Dead: kfb_cpu_dead() sealed it all.  Forget. */
+			/* Dead: kfb_cpu_dead() sealed the open batches. */
 			WRITE_ONCE(kc->flush, 0);
 			raw_spin_lock_irq(&kc->lock);
 			kc->due_set = false;
 			raw_spin_unlock_irq(&kc->lock);
+			kc_seal_dead(kc);
 		}
 		cpus_read_unlock();
 	}
@@ -1338,13 +1410,17 @@ void __kfree_batch_irq_work(struct irq_work *work)
 	 * go, or queues this irq_work again once it is done.  Otherwise own
 	 * the batches as an add does: kc_unown() adds the deferred objects.
 	 */
-	if (!kc_own(kc, false))
+	if (!kc_own(kc))
 		return;
 	kc_unown(kc);
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
 
-/* Seal everything on every CPU; true if anything is waiting. */
+/*
+ * Seal everything on every CPU; true if anything is waiting.  One barrier
+ * at a time: objects that one takes off a deferred list are in no batch
+ * until it has added them, and another must not finish sealing meanwhile.
+ */
 static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 {
 	struct kfb_owner_op op = { .fn = kfb_op_seal, .only = only };
@@ -1352,6 +1428,8 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	struct kfree_batch_block *b;
 	bool found = false;
 	int cpu;
+
+	guard(mutex)(&kfb_seal_lock);
 
 	/*
 	 * First every deferred add, to this CPU's batches: all of them
@@ -1376,6 +1454,8 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		if (smp_load_acquire(&kc->adding) || kc_has_open(kc, only))
 			kfb_on_owner(kc, cpu, &op);
 	}
+	for_each_cpu_andnot(cpu, cpu_possible_mask, cpu_online_mask)
+		kc_seal_dead(per_cpu_ptr(kb->pcpu, cpu));
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
@@ -1392,24 +1472,47 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
  * per-cache barrier (@only) runs for kmem_cache_destroy(), whose caller
  * waits: it takes an expedited grace period where the domain has one.
  */
-static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
+static bool kfb_heads_left(struct kfree_batch *kb)
 {
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
-	lockdep_assert_cpus_held();
-	if (kfb_seal_all(kb, only)) {
-		if (only && kb->ops->synchronize_expedited)
-			kb->ops->synchronize_expedited(kb);
-		else
-			kb->ops->synchronize(kb);
-	}
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		/* Taking drain_lock also waits for a release in progress. */
-		mutex_lock(&kc->drain_lock);
-		drain_ready(kc, only, UINT_MAX);
-		mutex_unlock(&kc->drain_lock);
+		/* data_race(): pointers only tested; a second round is safe. */
+		if (data_race(kc->heads || kc->heads_sealed))
+			return true;
+	}
+	return false;
+}
+
+static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu, round;
+
+	lockdep_assert_cpus_held();
+	/*
+	 * A fallback list that the first round left unsealed behind another
+	 * (see kc_seal_open()) is sealed by the second, before its grace
+	 * period: two rounds release every object added before the call.
+	 */
+	for (round = 0; round < 2; round++) {
+		if (kfb_seal_all(kb, only)) {
+			if (only && kb->ops->synchronize_expedited)
+				kb->ops->synchronize_expedited(kb);
+			else
+				kb->ops->synchronize(kb);
+		}
+		for_each_possible_cpu(cpu) {
+			kc = per_cpu_ptr(kb->pcpu, cpu);
+			/* Taking drain_lock also waits for a release. */
+			mutex_lock(&kc->drain_lock);
+			drain_ready(kc, only, UINT_MAX);
+			mutex_unlock(&kc->drain_lock);
+		}
+		if (!kfb_heads_left(kb))
+			break;
 	}
 }
 
@@ -1662,6 +1765,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_init);
  */
 void kfree_batch_destroy(struct kfree_batch *kb)
 {
+	unsigned long stats[KFREE_BATCH_NR_STATS];
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
 	int cpu;
@@ -1671,6 +1775,11 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	 * goes offline leaves open, so that the barrier finds it.
 	 */
 	kfree_batch_barrier(kb);
+	/* Only objects added during the call can be left: they are leaked. */
+	kfree_batch_get_stats(kb, stats);
+	WARN(stats[KFREE_BATCH_PENDING],
+	     "kfree_batch: %s destroyed with %lu objects pending\n", kb->name,
+	     stats[KFREE_BATCH_PENDING]);
 	mutex_lock(&kfree_batch_clients_lock);
 	list_del_rcu(&kb->node);
 	debugfs_remove_recursive(kb->debugfs);
@@ -1753,13 +1862,15 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_head);
  * @head: the object's struct kfree_batch_head, in its first page.
  * @ptr: the start of the object; NULL is ignored.
  *
- * In NMI context, or when it interrupted an add to @kb on this CPU or
- * code holding this CPU's lock of @kb (a probe, say), the object is put on
- * a lockless per-CPU list and an irq_work adds it to a batch; elsewhere
- * this is kfree_batch_add_head().
+ * Outside NMI context the object goes into the open batch of its cache on
+ * this CPU when that takes a store and no more.  Otherwise (in NMI context,
+ * when it interrupted an add to @kb on this CPU, or when a batch would have
+ * to be opened or sealed, which takes a lock and arms a timer) it is put on
+ * a lockless per-CPU list and a hard irq_work adds it to a batch.
  *
- * Context: any context, NMI included; never sleeps, never spins on a lock
- * in NMI context.
+ * Context: any context, NMI included, also code that holds a timer base's
+ * lock or this CPU's lock of @kb (a probe, say); never sleeps, takes no
+ * lock.
  * Return: nothing; the object belongs to @kb from now on.
  */
 void kfree_batch_add_nolock(struct kfree_batch *kb,

@@ -377,6 +377,35 @@ static void test_fallback(struct kunit *test)
 	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
 }
 
+/*
+ * Fallbacks that keep coming are released while they come: a sealed
+ * fallback list keeps its grace period, and is not put off to a newer
+ * one every time the worker seals the next.
+ */
+static void test_fallback_stream(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	unsigned long end = jiffies + 3 * HZ;
+	unsigned long added = 0, released;
+	struct test_obj *o;
+
+	kb->flags |= KFREE_BATCH_NO_STORAGE;
+	/* One every few ms, more often than the worker runs and a GP ends. */
+	while (time_before(jiffies, end) && !stat(kb, KFREE_BATCH_RELEASED)) {
+		o = kmalloc_obj(*o);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kfree_batch_add_head(kb, &o->head, o);
+		added++;
+		usleep_range(1000, 2000);
+	}
+	released = stat(kb, KFREE_BATCH_RELEASED);
+	kfree_batch_barrier(kb);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+	KUNIT_EXPECT_GT_MSG(test, released, 0,
+			    "%lu objects added over 3 s, none released", added);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), added);
+}
+
 struct irq_ctx {
 	struct hrtimer timer;
 	struct kfree_batch *kb;
@@ -549,6 +578,38 @@ static void test_nolock_under_raw_lock(struct kunit *test)
 
 	kfree_batch_barrier(kb);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(o));
+}
+
+/*
+ * A nolock add may only store into its cache's open batch: with
+ * interrupts off, one of a cache that has an open batch on this CPU is in
+ * it at once; one that would open a batch (which takes a lock and arms a
+ * timer) waits for the irq_work, and is then released like any other.
+ */
+static void test_nolock_defers_open(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *a, *b, *c;
+	unsigned long flags, now;
+	int i;
+
+	a = kmalloc_obj(*a);
+	b = kmalloc_obj(*b);
+	c = kzalloc(512, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	local_irq_save(flags);
+	kfree_batch_add_head(kb, &a->head, a);		/* opens the batch */
+	kfree_batch_add_nolock(kb, &b->head, b);	/* same cache */
+	kfree_batch_add_nolock(kb, &c->head, c);	/* none open */
+	now = stat(kb, KFREE_BATCH_ADDED);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, now, 2);
+	for (i = 0; i < 50 && stat(kb, KFREE_BATCH_ADDED) < 3; i++)
+		msleep(20);
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 3);
 }
 
 struct flood {
@@ -976,10 +1037,12 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_interleaved_caches),
 	KUNIT_CASE(test_barrier_cache),
 	KUNIT_CASE(test_fallback),
+	KUNIT_CASE(test_fallback_stream),
 	KUNIT_CASE(test_hardirq_add),
 	KUNIT_CASE(test_add_on_top_of_add),
 	KUNIT_CASE_SLOW(test_hardirq_storm),
 	KUNIT_CASE(test_nolock_under_raw_lock),
+	KUNIT_CASE(test_nolock_defers_open),
 	KUNIT_CASE(test_none_domain),
 	KUNIT_CASE(test_time_bound),
 #ifdef CONFIG_HOTPLUG_CPU
