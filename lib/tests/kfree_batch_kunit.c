@@ -390,13 +390,14 @@ static void test_fallback_stream(struct kunit *test)
 	struct test_obj *o;
 
 	kb->flags |= KFREE_BATCH_NO_STORAGE;
-	/* One every few ms, more often than the worker runs and a GP ends. */
+	/* Many per jiffy: every run of the worker finds new ones to seal. */
 	while (time_before(jiffies, end) && !stat(kb, KFREE_BATCH_RELEASED)) {
 		o = kmalloc_obj(*o);
 		KUNIT_ASSERT_NOT_NULL(test, o);
 		kfree_batch_add_head(kb, &o->head, o);
 		added++;
-		usleep_range(1000, 2000);
+		udelay(50);
+		cond_resched();
 	}
 	released = stat(kb, KFREE_BATCH_RELEASED);
 	kfree_batch_barrier(kb);
