@@ -1467,11 +1467,7 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	return found;
 }
 
-/*
- * Wait for one grace period, then release what was sealed before it.  A
- * per-cache barrier (@only) runs for kmem_cache_destroy(), whose caller
- * waits: it takes an expedited grace period where the domain has one.
- */
+/* Fallback objects left on some CPU, sealed or not: a glance. */
 static bool kfb_heads_left(struct kfree_batch *kb)
 {
 	struct kfree_batch_cpu *kc;
@@ -1486,6 +1482,12 @@ static bool kfb_heads_left(struct kfree_batch *kb)
 	return false;
 }
 
+/*
+ * Wait for a grace period (two while fallback objects are left), then
+ * release what was sealed before it.  A per-cache barrier (@only) runs for
+ * kmem_cache_destroy(), whose caller waits: it takes expedited grace
+ * periods where the domain has them.
+ */
 static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
 {
 	struct kfree_batch_cpu *kc;
