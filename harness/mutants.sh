@@ -26,7 +26,7 @@ mutants=(
 "nested-add@/^\tif (READ_ONCE(kc->adding))$/{N;d}@an add on top of an add on its CPU changes the open batches under it@kfree_batch.test_add_on_top_of_add"
 "barrier-no-ipi@/kc_has_open(kc, only))$/{n;s/kfb_on_owner(kc, cpu, \&op);/;/}@a barrier does not have each CPU seal its open batches"
 "dead-cpu-left-open@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/@what a CPU leaves open when it goes offline is never sealed@kfree_batch.test_cpu_offline"
-"fallback-cookie-renewed@s/^\t\tif (!kc->heads_sealed) {$/\t\t{ struct kfree_batch_head **t = \&kc->heads; while (*t) t = \&(*t)->next; *t = kc->heads_sealed; }\n\t\tif (1) {/@a sealed fallback list is merged into the next under its newer cookie, again and again while fallbacks go on@kfree_batch.test_fallback_stream"
+"barrier-one-round@s/for (round = 0; round < 2; round++)/for (round = 0; round < 1; round++)/@a barrier returns while a fallback list it should release waits behind an older one@kfree_batch.test_fallback_barrier_behind_sealed"
 "nolock-opens-batch@s/^\tif (nolock)$/\tif (0)/@a nolock add opens a batch itself (a lock and a timer under any caller)@kfree_batch.test_nolock_defers_open"
 )
 

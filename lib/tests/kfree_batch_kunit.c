@@ -380,7 +380,9 @@ static void test_fallback(struct kunit *test)
 /*
  * Fallbacks that keep coming are released while they come: a sealed
  * fallback list keeps its grace period, and is not put off to a newer
- * one every time the worker seals the next.
+ * one every time the worker seals the next.  (A liveness check: with the
+ * old merging, most runs here released nothing within the 3 s, but a
+ * grace period that ends inside a worker run lets a list through.)
  */
 static void test_fallback_stream(struct kunit *test)
 {
@@ -396,8 +398,7 @@ static void test_fallback_stream(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, o);
 		kfree_batch_add_head(kb, &o->head, o);
 		added++;
-		udelay(50);
-		cond_resched();
+		usleep_range(50, 100);
 	}
 	released = stat(kb, KFREE_BATCH_RELEASED);
 	kfree_batch_barrier(kb);
@@ -405,6 +406,39 @@ static void test_fallback_stream(struct kunit *test)
 	KUNIT_EXPECT_GT_MSG(test, released, 0,
 			    "%lu objects added over 3 s, none released", added);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), added);
+}
+
+/*
+ * A barrier releases a fallback object that had to wait, unsealed, behind
+ * an older sealed list: the older list is sealed and its grace period
+ * cannot end (this reader), and the newer object is added behind it.
+ */
+static void test_fallback_barrier_behind_sealed(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *a, *b;
+	bool sealed;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs the worker on another CPU");
+	a = kmalloc_obj(*a);
+	b = kmalloc_obj(*b);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	kb->flags |= KFREE_BATCH_NO_STORAGE;
+	migrate_disable();
+	rcu_read_lock();
+	kfree_batch_add_head(kb, &a->head, a);
+	kfree_batch_flush(kb);
+	/* The worker sealed @a and waits for a grace period for it. */
+	sealed = wait_worker_in_reader(kb);
+	kfree_batch_add_head(kb, &b->head, b);
+	rcu_read_unlock();
+	migrate_enable();
+	kfree_batch_barrier(kb);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+	KUNIT_EXPECT_TRUE(test, sealed);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 2);
 }
 
 struct irq_ctx {
@@ -1039,6 +1073,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_barrier_cache),
 	KUNIT_CASE(test_fallback),
 	KUNIT_CASE(test_fallback_stream),
+	KUNIT_CASE(test_fallback_barrier_behind_sealed),
 	KUNIT_CASE(test_hardirq_add),
 	KUNIT_CASE(test_add_on_top_of_add),
 	KUNIT_CASE_SLOW(test_hardirq_storm),
