@@ -27,7 +27,7 @@ mutants=(
 "barrier-no-ipi@/kc_has_open(kc, only))$/{n;s/kfb_on_owner(kc, cpu, \&op);/;/}@a barrier does not have each CPU seal its open batches"
 "dead-cpu-left-open@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/@what a CPU leaves open when it goes offline is never sealed@kfree_batch.test_cpu_offline"
 "barrier-one-round@s/for (round = 0; round < 2; round++)/for (round = 0; round < 1; round++)/@a barrier returns while a fallback list it should release waits behind an older one@kfree_batch.test_fallback_barrier_behind_sealed"
-"nolock-opens-batch@s/^\tif (nolock)$/\tif (0)/@a nolock add opens a batch itself (a lock and a timer under any caller)@kfree_batch.test_nolock_defers_open"
+"nolock-opens-batch@s/queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);/queued = kfb_add_owned(kc, ptr, head, kind, s, slab);/@a nolock add opens a batch itself (a lock and a timer under any caller)@kfree_batch.test_nolock_defers_open"
 )
 
 caught=0 missed=0

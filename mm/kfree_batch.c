@@ -826,6 +826,19 @@ static bool kfb_add_nolock_owned(struct kfree_batch_cpu *kc, void *ptr,
 	return true;
 }
 
+/* Hand @ptr to the irq_work through @head; without a head, not queued. */
+static bool kfb_add_defer(struct kfree_batch *kb, void *ptr,
+			  struct kfree_batch_head *head)
+{
+	kfb_debug_unqueue(ptr);
+	if (!head)
+		return false;
+	preempt_disable();
+	kfb_defer(kb, head);
+	preempt_enable();
+	return true;
+}
+
 /*
  * Add @ptr, with @head as the fallback if not NULL.  When the add cannot
  * own this CPU's batches (it interrupted an add on this CPU), or @nolock
@@ -857,7 +870,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 		/* The irq_work's add checks it again. */
 		if (kfb_memo_used() && !kfb_accept(kb, ptr, &kind, &s))
 			return true;
-		goto defer;
+		return kfb_add_defer(kb, ptr, head);
 	}
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
@@ -887,18 +900,10 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	preempt_enable();
 	if (queued)
 		return true;
-	if (!nolock) {
-		kfb_debug_unqueue(ptr);
-		return false;
-	}
-defer:
+	if (nolock)
+		return kfb_add_defer(kb, ptr, head);
 	kfb_debug_unqueue(ptr);
-	if (!head)
-		return false;
-	preempt_disable();
-	kfb_defer(kb, head);
-	preempt_enable();
-	return true;
+	return false;
 }
 
 /*
