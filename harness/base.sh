@@ -7,13 +7,13 @@
 # first commit is tagged "base".
 #
 # Variables: O= build folder, BASE_SUITE= (trixie-backports),
-# BASE_PKG= (linux-source-7.3), BASE_DEB= a .deb to use instead of apt.
+# BASE_PKG= (linux-source-7.3), BASE_DEB= a .deb to use instead of apt,
+# MIRROR= the Debian archive (default: the one the system's apt sources name).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BASE_SUITE=${BASE_SUITE:-trixie-backports}
 BASE_PKG=${BASE_PKG:-linux-source-7.3}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
 tree=$O/linux
 
 if [ -d "$tree/.git" ] && git -C "$tree" rev-parse -q --verify base >/dev/null; then
@@ -26,22 +26,10 @@ command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null ||
 	die "apt-get and dpkg-deb are needed: apt-get install apt dpkg"
 
 apt=$O/apt
-mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/cache" "$apt/etc/preferences.d"
-: > "$apt/status"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $BASE_SUITE main" \
-	> "$apt/sources.list"
-cat > "$apt/apt.conf" <<CONF
-Dir::Etc::SourceList "$apt/sources.list";
-Dir::Etc::SourceParts "/nonexistent";
-Dir::Etc::Preferences "$apt/etc/preferences";
-Dir::Etc::PreferencesParts "$apt/etc/preferences.d";
-Dir::State::Lists "$apt/lists";
-Dir::State::status "$apt/status";
-Dir::Cache "$apt/cache";
-Dir::Cache::Archives "$apt/archives";
-APT::Sandbox::User "root";
-CONF
-export APT_CONFIG=$apt/apt.conf
+mirror=$(kfb_mirror)
+APT_CONFIG=$(kfb_apt "$apt" \
+	"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BASE_SUITE main")
+export APT_CONFIG
 
 if [ -n "${BASE_DEB:-}" ]; then
 	deb=$BASE_DEB

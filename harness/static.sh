@@ -81,15 +81,15 @@ CONF
 
 case "$what" in
 sparse)
-	sparse=${SPARSE:-sparse}
-	command -v "$sparse" >/dev/null || die "sparse is missing: apt-get install sparse"
+	# The sparse that deps.sh builds from Debian sid's source package,
+	# or SPARSE=.
+	sparse=${SPARSE:-$O/tools/sparse/sparse}
+	[ -x "$sparse" ] || command -v "$sparse" >/dev/null ||
+		die "no sparse at $sparse: run make deps (it builds one) or give SPARSE=/path/to/sparse"
 	# kbuild silently turns C=2 off when the checker cannot parse the
-	# kernel (scripts/checker-valid.sh): say so instead of passing.
+	# kernel (scripts/checker-valid.sh): that is a failure here, not a pass.
 	if [ "$(sh scripts/checker-valid.sh "$sparse" -D__linux__ 2>/dev/null)" != 1 ]; then
-		echo "  CHECK   sparse: SKIPPED: $("$sparse" --version) cannot parse this kernel"
-		echo "          (scripts/checker-valid.sh: no __typeof_unqual__), so kbuild turns C=2 off."
-		echo "          Debian's newest sparse (0.6.4) has this limit; run with SPARSE=/path/to/newer/sparse."
-		exit 77
+		die "$sparse ($("$sparse" --version)) cannot parse this kernel (scripts/checker-valid.sh), so kbuild would turn C=2 off"
 	fi
 	compile_check "C=2 CHECK=$sparse" > "$log" ;;
 w1)
