@@ -35,6 +35,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import splats  # noqa: E402  (the harness's own module, beside this file)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import series as kseries  # noqa: E402
 
 ROOT = kseries.ROOT
@@ -189,9 +192,8 @@ METRICS = [
     ('mixed-rt_time_ms', '', 'PREEMPT_RT mixed caches: run time'),
 ]
 
-SPLAT = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|KASAN:|ODEBUG:|'
-                   r'still has objects|possible (recursive|circular) locking|'
-                   r'sleeping function called from invalid context)')
+# The splats of harness/splats.py, and a cache destroyed with objects left.
+SPLAT = re.compile(splats.SPLAT.pattern + r'|still has objects')
 RCUSCALE = re.compile(r"Total time taken by all kfree'ers: (\d+) ns, "
                       r"loops: \d+, batches: (-?\d+), "
                       r"memory footprint: (-?\d+)MB")

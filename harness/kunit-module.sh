@@ -79,9 +79,8 @@ for w in "rmmod $mod failed" "insmod $mod failed"; do
 	grep -q "kunit-module: $w" "$raw" && { echo "  KUNIT   x86_64 module: $w"; failed=$((failed + 1)); }
 done
 grep -q "kunit-module: done" "$raw" || { echo "  KUNIT   x86_64 module: init did not finish (console: $raw)"; failed=$((failed + 1)); }
-kunit_splats "$raw" > "$raw.splats"
-if [ -s "$raw.splats" ]; then
-	echo "  KUNIT   x86_64 module: kernel splat(s) in $raw:"
+if ! kunit_splats "$raw" > "$raw.splats"; then
+	echo "  KUNIT   x86_64 module: kernel splat(s), or no console log ($raw):"
 	head -40 "$raw.splats"
 	failed=$((failed + 1))
 fi

@@ -46,13 +46,58 @@ kunit_counts() {
 	echo "${p:-0} $(( ${f:-0} + ${c:-0} ))"
 }
 
-# kunit_splats CONSOLE: the kernel splats (WARNING, BUG, lockdep, KASAN,
-# ...) in a console log, with three lines of context, leaving out those
-# between the suite's "expected warnings begin/end" markers (bad input
-# that a case provokes on purpose).  Prints nothing if there is none.
+# kunit_splats CONSOLE: the kernel splats in a console log (splats.py):
+# prints them and fails if there is one, or if the log is missing.
 kunit_splats() {
-	local re='(WARNING:|BUG:|Oops|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|KASAN:|ODEBUG:|sleeping function called from invalid context|Invalid wait context)'
+	python3 "$KFB_ROOT/harness/splats.py" "$1"
+}
 
-	awk '/expected warnings begin/ { skip = 1 } /expected warnings end/ { skip = 0 } !skip' "$1" |
-		grep -nE -A3 "$re" || true
+# kfb_mirror: the Debian archive this machine's own apt sources name (the
+# first deb entry that is not a security archive), so that the private apt
+# configurations below fetch from the same place.  MIRROR= overrides it.
+kfb_mirror() {
+	local m=${MIRROR:-}
+
+	if [ -z "$m" ]; then
+		m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+			BEGIN { RS = ""; FS = "\n" }
+			{
+				uri = ""; types = ""; suites = ""
+				for (i = 1; i <= NF; i++) {
+					if ($i ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", $i); split($i, u, /[ \t]+/); uri = u[1] }
+					if ($i ~ /^Types:/) types = $i
+					if ($i ~ /^Suites:/) suites = $i
+				}
+				if (types ~ /[ \t]deb([ \t]|$)/ && uri != "" && uri !~ /security/ && suites !~ /-security/) { print uri; exit }
+			}')
+	fi
+	if [ -z "$m" ]; then
+		m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+			sed -E 's/\[[^]]*\]//' | awk '$1 == "deb" && $2 !~ /security/ && $3 !~ /-security/ { print $2; exit }')
+	fi
+	[ -n "$m" ] || die "no Debian mirror in /etc/apt/sources.list{,.d/*.sources,.d/*.list}: set MIRROR=http://<mirror>/debian"
+	echo "${m%/}"
+}
+
+# kfb_apt DIR LINE...: a private apt configuration in DIR whose only
+# sources are LINE... (sources.list lines).  The system's apt sources and
+# package state are never touched.  Prints the APT_CONFIG file to export.
+kfb_apt() {
+	local dir=$1
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial" "$dir/cache" "$dir/etc/preferences.d"
+	: > "$dir/status"
+	printf '%s\n' "$@" > "$dir/sources.list"
+	cat > "$dir/apt.conf" <<CONF
+Dir::Etc::SourceList "$dir/sources.list";
+Dir::Etc::SourceParts "/nonexistent";
+Dir::Etc::Preferences "$dir/etc/preferences";
+Dir::Etc::PreferencesParts "$dir/etc/preferences.d";
+Dir::State::Lists "$dir/lists";
+Dir::State::status "$dir/status";
+Dir::Cache "$dir/cache";
+Dir::Cache::Archives "$dir/archives";
+APT::Sandbox::User "root";
+CONF
+	echo "$dir/apt.conf"
 }
