@@ -2008,6 +2008,22 @@ void kfree_batch_barrier_cache(struct kmem_cache *s)
 EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
 
 /**
+ * kfree_batch_seal_ms - the time bound of a partly filled batch
+ *
+ * A batch is sealed at the latest this long after its first object, then
+ * released once its grace period has passed: the time an object can wait
+ * is this plus one grace period of its client's domain.
+ *
+ * Context: any context.
+ * Return: the kfree_batch.seal_ms parameter, in milliseconds.
+ */
+unsigned int kfree_batch_seal_ms(void)
+{
+	return READ_ONCE(seal_ms);
+}
+EXPORT_SYMBOL_GPL(kfree_batch_seal_ms);
+
+/**
  * kfree_batch_get_stats - read a client's counters
  * @kb: the client.
  * @stats: filled with the counters, indexed by enum kfree_batch_stat_item.

@@ -281,6 +281,7 @@ void kfree_batch_flush(struct kfree_batch *kb);
 void kfree_batch_barrier(struct kfree_batch *kb);
 void kfree_batch_barrier_cache(struct kmem_cache *s);
 
+unsigned int kfree_batch_seal_ms(void);
 void kfree_batch_get_stats(struct kfree_batch *kb,
 			   unsigned long stats[KFREE_BATCH_NR_STATS]);
 unsigned long kfree_batch_cache_pending(struct kmem_cache *s);

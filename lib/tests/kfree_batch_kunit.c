@@ -4,8 +4,15 @@
  *
  * Each case asserts what can be seen from outside the engine: an object
  * keeps its contents while a reader that started before its add is still
- * reading, the client's counters say it was released after a barrier, a
- * cache can be destroyed with no object left over.
+ * reading, it is really freed (its memory zeroed, see below) after a
+ * barrier or within the time bound, a cache can be destroyed with no
+ * object left over.
+ *
+ * The suite runs with init_on_free (CONFIG_INIT_ON_FREE_DEFAULT_ON, in
+ * kfree_batch.kunitconfig): every free zeroes the object, so a reader that
+ * finds the pattern it wrote changed has seen the object freed, whichever
+ * path (batch, fallback list, deferred list, synchronous fallback) freed
+ * it, and a case sees an object really freed when its pattern is gone.
  *
  * Run with (SMP is where a per-CPU engine breaks):
  *	./tools/testing/kunit/kunit.py run \
@@ -21,8 +28,11 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
+#include <linux/kasan.h>
+#include <linux/kfence.h>
 #include <linux/kfree_batch.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -30,11 +40,18 @@
 
 #include "../../mm/slab.h"
 
-#define MAGIC	0x6b
+/* Not a SLUB poison byte (0x6b, 0x5a, 0xa5, 0xbb, 0xcc), nor init_on_free's 0. */
+#define MAGIC	0x3c
 
-/* Lines between these markers hold the WARNINGs that bad input must give. */
-#define EXPECT_WARN_BEGIN "kfree_batch_kunit: expected warnings begin\n"
-#define EXPECT_WARN_END	  "kfree_batch_kunit: expected warnings end\n"
+/*
+ * Lines between these markers hold the WARNINGs that bad input must give;
+ * the harness fails the run on any other splat there, and on one of these
+ * whose message does not contain the text the begin marker names.
+ */
+#define EXPECT_WARN_BEGIN(text)	"kfree_batch_kunit: expected warnings begin: " text "\n"
+#define EXPECT_WARN_END		"kfree_batch_kunit: expected warnings end\n"
+#define NOT_FREED		"not freed"
+#define ADDED_TWICE		"ODEBUG: activate active"
 
 static struct kunit_resource slab_errors_res;
 static int slab_errors;
@@ -123,6 +140,203 @@ static bool wait_worker_in_reader(struct kfree_batch *kb)
 		mdelay(5);
 	}
 	return false;
+}
+
+/*
+ * Read bytes of an object that may have been freed (to see whether it
+ * was): a read after the free is the point here, not a bug to report.
+ */
+static bool peek_intact(const void *p, size_t size)
+{
+	bool ok;
+
+	kasan_disable_current();
+	ok = !memchr_inv(p, MAGIC, size);
+	kasan_enable_current();
+	return ok;
+}
+
+/*
+ * The bytes of an object that a case filled with MAGIC and watches.  A
+ * freed vmalloc area is unmapped: its first page is read through the
+ * direct map, as long as the area still maps it.
+ */
+struct watch {
+	const u8 *p;
+	size_t len;
+	bool vmalloc;
+};
+
+static void watch_init(struct watch *w, void *p, size_t len)
+{
+	w->p = p;
+	w->len = min_t(size_t, len, PAGE_SIZE - offset_in_page(p));
+	w->vmalloc = is_vmalloc_addr(p);
+	memset(p, MAGIC, w->len);
+}
+
+/* Still allocated, with the contents the case gave it? */
+static bool watch_intact(const struct watch *w)
+{
+	struct page *page;
+
+	if (!w->vmalloc)
+		return peek_intact(w->p, w->len);
+	page = vmalloc_to_page(w->p);
+	return page && peek_intact(page_address(page) + offset_in_page(w->p),
+				   w->len);
+}
+
+/*
+ * Really freed?  init_on_free zeroed it (or vfree() unmapped it).  An
+ * object that KFENCE took is not read after its free (KFENCE would report
+ * the read): it counts as freed.
+ */
+static bool watch_freed(const struct watch *w)
+{
+	if (!w->vmalloc && is_kfence_address(w->p))
+		return true;
+	return !watch_intact(w);
+}
+
+/* Wait up to @ms for the object to be freed; the milliseconds it took. */
+static long wait_freed(const struct watch *w, ktime_t since, unsigned int ms)
+{
+	ktime_t end = ktime_add_ms(since, ms);
+
+	while (!watch_freed(w)) {
+		if (ktime_after(ktime_get(), end))
+			return -1;
+		usleep_range(1000, 2000);
+	}
+	return ktime_ms_delta(ktime_get(), since);
+}
+
+static bool is_srcu(const struct kfree_batch_gp_ops *ops)
+{
+	return ops == &kfree_batch_srcu_ops;
+}
+
+/*
+ * A reader of a client's domain, on a kthread: it enters its read section,
+ * then checks the objects it watches all along, until told to stop or
+ * @hold_ms have passed.  An object whose contents change meanwhile was
+ * freed under it.  An SRCU reader sleeps between checks; an RCU reader
+ * spins, on a CPU of its own.
+ */
+struct reader {
+	const struct kfree_batch_gp_ops *ops;
+	struct watch *w;
+	unsigned int nr;
+	unsigned int hold_ms;
+	struct completion in, out;
+	bool stop;
+	unsigned int broken;
+};
+
+static void reader_check(struct reader *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++)
+		r->broken += !watch_intact(&r->w[i]);
+}
+
+static int reader_fn(void *data)
+{
+	struct reader *r = data;
+	unsigned long end;
+	int idx = 0;
+
+	if (is_srcu(r->ops))
+		idx = srcu_read_lock(&test_srcu);
+	else
+		rcu_read_lock();
+	complete(&r->in);
+	end = jiffies + msecs_to_jiffies(r->hold_ms);
+	do {
+		reader_check(r);
+		if (is_srcu(r->ops))
+			usleep_range(500, 1000);
+		else
+			mdelay(1);
+	} while (!READ_ONCE(r->stop) && time_before(jiffies, end));
+	reader_check(r);
+	if (is_srcu(r->ops))
+		srcu_read_unlock(&test_srcu, idx);
+	else
+		rcu_read_unlock();
+	complete(&r->out);
+	return 0;
+}
+
+/*
+ * An RCU reader spins on a CPU of its own: a case that needs one is
+ * skipped on a single CPU.  Called before anything is set up.
+ */
+static void reader_need(struct kunit *test, const struct kfree_batch_gp_ops *ops)
+{
+	if (!is_srcu(ops) && num_online_cpus() < 2)
+		kunit_skip(test, "an RCU reader needs a CPU of its own");
+}
+
+/*
+ * Start a reader of @ops watching @w[@nr], and return once it is inside
+ * its read section.  An RCU reader runs on another CPU than this one (see
+ * reader_need()).
+ */
+static struct reader *reader_start(struct kunit *test,
+				   const struct kfree_batch_gp_ops *ops,
+				   struct watch *w, unsigned int nr,
+				   unsigned int hold_ms)
+{
+	struct reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->ops = ops;
+	r->w = w;
+	r->nr = nr;
+	r->hold_ms = hold_ms;
+	init_completion(&r->in);
+	init_completion(&r->out);
+	if (is_srcu(ops)) {
+		t = kthread_run(reader_fn, r, "kfb_reader");
+	} else {
+		cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+		t = kthread_run_on_cpu(reader_fn, r, cpu, "kfb_reader/%u");
+	}
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&r->in);
+	return r;
+}
+
+/* Stop the reader; the number of checks that found an object freed. */
+static unsigned int reader_stop(struct reader *r)
+{
+	WRITE_ONCE(r->stop, true);
+	wait_for_completion(&r->out);
+	return r->broken;
+}
+
+/*
+ * Wait (sleeping) up to @ms until the worker has sealed what was flushed
+ * and either released it or queued a grace-period callback for it: by
+ * then an early release has happened.  False if it did neither.
+ */
+static bool wait_worker(struct kfree_batch *kb, unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	while (!stat(kb, KFREE_BATCH_GP_WAITS) && !stat(kb, KFREE_BATCH_RELEASED)) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(5000, 10000);
+	}
+	/* The release (a bug) may still be on its way. */
+	msleep(50);
+	return true;
 }
 
 /* An RCU reader that started before the add keeps the object alive. */
@@ -411,34 +625,43 @@ static void test_fallback_stream(struct kunit *test)
 /*
  * A barrier releases a fallback object that had to wait, unsealed, behind
  * an older sealed list: the older list is sealed and its grace period
- * cannot end (this reader), and the newer object is added behind it.
+ * cannot end (a reader holds it), and the newer object is added behind it.
+ * The reader runs on another CPU and the adds on one CPU, so the order of
+ * events does not depend on timing: the case sleeps until the worker has
+ * sealed the older list.
  */
 static void test_fallback_barrier_behind_sealed(struct kunit *test)
 {
-	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kfree_batch *kb;
 	struct test_obj *a, *b;
+	struct watch w[2];
+	struct reader *r;
 	bool sealed;
 
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs the worker on another CPU");
+	reader_need(test, &kfree_batch_rcu_ops);
+	kb = new_client(test, &kfree_batch_rcu_ops);
 	a = kmalloc_obj(*a);
 	b = kmalloc_obj(*b);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
+	watch_init(&w[0], a->data, sizeof(a->data));
+	watch_init(&w[1], b->data, sizeof(b->data));
 	kb->flags |= KFREE_BATCH_NO_STORAGE;
 	migrate_disable();
-	rcu_read_lock();
+	r = reader_start(test, kb->ops, w, 0, 10000);
 	kfree_batch_add_head(kb, &a->head, a);
 	kfree_batch_flush(kb);
 	/* The worker sealed @a and waits for a grace period for it. */
-	sealed = wait_worker_in_reader(kb);
+	sealed = wait_worker(kb, 5000);
 	kfree_batch_add_head(kb, &b->head, b);
-	rcu_read_unlock();
 	migrate_enable();
+	KUNIT_EXPECT_EQ(test, reader_stop(r), 0);
 	kfree_batch_barrier(kb);
 	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
 	KUNIT_EXPECT_TRUE(test, sealed);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 2);
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w[0]));
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w[1]));
 }
 
 struct irq_ctx {
@@ -746,16 +969,375 @@ static void test_none_domain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_GP_WAITS), 0);
 }
 
-/* One object on an otherwise idle client is released on its own. */
+/* How an object reaches the engine, for test_early_free. */
+enum add_path {
+	PATH_FRESH,		/* kfree_batch_add(), first object of a batch */
+	PATH_OPEN,		/* into a batch opened before the reader began */
+	PATH_CACHE,		/* an object of a named kmem_cache */
+	PATH_FALLBACK,		/* kfree_batch_add_head(), no batch storage */
+	PATH_NOLOCK,		/* kfree_batch_add_nolock(): the deferred list */
+	PATH_MIGHTSLEEP,	/* kfree_batch_add_mightsleep(), no storage */
+	PATH_LARGE,		/* kmalloc() above KMALLOC_MAX_CACHE_SIZE */
+	PATH_VMALLOC,		/* vmalloc() */
+};
+
+struct early_case {
+	const char *name;
+	enum add_path path;
+	bool srcu;
+};
+
+static const struct early_case early_cases[] = {
+	{ "fresh-rcu", PATH_FRESH, false },
+	{ "fresh-srcu", PATH_FRESH, true },
+	{ "open-rcu", PATH_OPEN, false },
+	{ "open-srcu", PATH_OPEN, true },
+	{ "cache-rcu", PATH_CACHE, false },
+	{ "cache-srcu", PATH_CACHE, true },
+	{ "fallback-rcu", PATH_FALLBACK, false },
+	{ "fallback-srcu", PATH_FALLBACK, true },
+	{ "nolock-rcu", PATH_NOLOCK, false },
+	{ "nolock-srcu", PATH_NOLOCK, true },
+	{ "mightsleep-rcu", PATH_MIGHTSLEEP, false },
+	{ "mightsleep-srcu", PATH_MIGHTSLEEP, true },
+	{ "large-rcu", PATH_LARGE, false },
+	{ "large-srcu", PATH_LARGE, true },
+	{ "vmalloc-rcu", PATH_VMALLOC, false },
+	{ "vmalloc-srcu", PATH_VMALLOC, true },
+};
+
+static void early_case_desc(const struct early_case *e, char *desc)
+{
+	strscpy(desc, e->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(early_cases, early_cases, early_case_desc);
+
+static void *early_alloc(struct kunit *test, enum add_path path,
+			 struct kmem_cache *s, size_t *size)
+{
+	void *p;
+
+	switch (path) {
+	case PATH_LARGE:
+		*size = KMALLOC_MAX_CACHE_SIZE + 1;
+		p = kmalloc(*size, GFP_KERNEL);
+		break;
+	case PATH_VMALLOC:
+		*size = 2 * PAGE_SIZE;
+		p = vmalloc(*size);
+		break;
+	case PATH_CACHE:
+		*size = sizeof(struct test_obj);
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		break;
+	default:
+		*size = sizeof(struct test_obj);
+		p = kmalloc(*size, GFP_KERNEL);
+		break;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
+/*
+ * No object is freed while a reader that began before its add is still
+ * reading, whichever way it came in: the reader watches its contents all
+ * along, and init_on_free zeroes whatever is freed.  After the barrier
+ * the object is really freed.
+ */
+static void test_early_free(struct kunit *test)
+{
+	const struct early_case *e = test->param_value;
+	const struct kfree_batch_gp_ops *ops = e->srcu ? &kfree_batch_srcu_ops :
+							 &kfree_batch_rcu_ops;
+	struct kfree_batch *kb;
+	struct kmem_cache *s = NULL;
+	struct test_obj *o;
+	unsigned long flags;
+	struct reader *r;
+	struct watch w;
+	size_t size;
+	void *p;
+
+	reader_need(test, ops);
+	kb = new_client(test, ops);
+	KUNIT_ASSERT_TRUE_MSG(test, want_init_on_free(),
+			      "needs init_on_free to see an early free");
+	if (e->path == PATH_CACHE) {
+		s = new_cache("kfree_batch_kunit_early", sizeof(struct test_obj));
+		KUNIT_ASSERT_NOT_NULL(test, s);
+	}
+	p = early_alloc(test, e->path, s, &size);
+	o = p;
+	/* An object with a head: the head is the engine's, the rest is watched. */
+	if (e->path == PATH_FALLBACK || e->path == PATH_NOLOCK)
+		watch_init(&w, o->data, sizeof(o->data));
+	else
+		watch_init(&w, p, size);
+
+	/* One CPU for the adds: the batch opened first is the one added to. */
+	migrate_disable();
+	if (e->path == PATH_OPEN)
+		kfree_batch_add(kb, kmalloc(size, GFP_KERNEL));
+	if (e->path == PATH_FALLBACK || e->path == PATH_MIGHTSLEEP)
+		kb->flags |= KFREE_BATCH_NO_STORAGE;
+	/* A mightsleep add waits for the reader: it leaves on its own. */
+	r = reader_start(test, ops, &w, 1,
+			 e->path == PATH_MIGHTSLEEP ? 500 : 10000);
+	switch (e->path) {
+	case PATH_FALLBACK:
+		kfree_batch_add_head(kb, &o->head, o);
+		break;
+	case PATH_NOLOCK:
+		/* Opening a batch is left to the irq_work, after the restore. */
+		local_irq_save(flags);
+		kfree_batch_add_nolock(kb, &o->head, o);
+		local_irq_restore(flags);
+		break;
+	case PATH_MIGHTSLEEP:
+		kfree_batch_add_mightsleep(kb, p);
+		break;
+	default:
+		KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, p));
+		break;
+	}
+	migrate_enable();
+	if (e->path != PATH_MIGHTSLEEP) {
+		kfree_batch_flush(kb);
+		KUNIT_EXPECT_TRUE_MSG(test, wait_worker(kb, 5000),
+				      "the worker did not seal the flushed batch in 5 s");
+	}
+	KUNIT_EXPECT_EQ_MSG(test, reader_stop(r), 0,
+			    "%s: freed under a reader", e->name);
+	kfree_batch_barrier(kb);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+	KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w),
+			      "%s: not freed after the barrier", e->name);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* A time bound case: how an object comes in, in which domain. */
+struct bound_case {
+	const char *name;
+	enum add_path path;
+	const struct kfree_batch_gp_ops *ops;
+};
+
+static const struct bound_case bound_cases[] = {
+	{ "none", PATH_CACHE, &kfree_batch_none_ops },
+	{ "none-fallback", PATH_FALLBACK, &kfree_batch_none_ops },
+	{ "none-nolock", PATH_NOLOCK, &kfree_batch_none_ops },
+	{ "rcu", PATH_CACHE, &kfree_batch_rcu_ops },
+	{ "srcu", PATH_CACHE, &kfree_batch_srcu_ops },
+};
+
+static void bound_case_desc(const struct bound_case *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bound_cases, bound_cases, bound_case_desc);
+
+/* How long one grace period of @kb's domain takes now, in ms. */
+static long gp_ms(struct kfree_batch *kb)
+{
+	ktime_t t0 = ktime_get();
+
+	if (is_srcu(kb->ops))
+		synchronize_srcu(&test_srcu);
+	else if (kb->ops == &kfree_batch_rcu_ops)
+		synchronize_rcu();
+	return ktime_ms_delta(ktime_get(), t0);
+}
+
+/*
+ * One object on an otherwise idle client, with no flush and no barrier,
+ * is really freed within the time bound: seal_ms after the add, plus a
+ * grace period of the domain, with a margin of a quarter of seal_ms for
+ * the worker (and the timer's slack).  In the none domain there is no
+ * grace period: the bound alone.
+ */
 static void test_time_bound(struct kunit *test)
 {
-	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	const struct bound_case *bc = test->param_value;
+	struct kfree_batch *kb = new_client(test, bc->ops);
+	unsigned int seal = kfree_batch_seal_ms();
+	struct kmem_cache *s;
+	struct test_obj *o;
+	unsigned long flags;
+	long took, gp, limit;
+	struct watch w;
+	ktime_t t0;
 
-	kfree_batch_add(kb, kmalloc(64, GFP_KERNEL));
-	/* Default bound 1 s, plus a grace period: 10 s is far beyond it. */
-	KUNIT_EXPECT_TRUE(test, wait_released(kb, 1, 10000));
-	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	s = new_cache("kfree_batch_kunit_bound", sizeof(*o));
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(&w, o->data, sizeof(o->data));
+	if (bc->path == PATH_FALLBACK)
+		kb->flags |= KFREE_BATCH_NO_STORAGE;
+	t0 = ktime_get();
+	switch (bc->path) {
+	case PATH_FALLBACK:
+		kfree_batch_add_head(kb, &o->head, o);
+		break;
+	case PATH_NOLOCK:
+		local_irq_save(flags);
+		kfree_batch_add_nolock(kb, &o->head, o);
+		local_irq_restore(flags);
+		break;
+	default:
+		kfree_batch_add(kb, o);
+		break;
+	}
+	took = wait_freed(&w, t0, 4 * seal + 5000);
+	gp = gp_ms(kb);
+	/* A batch was sealed for it (a fallback list is sealed whole). */
+	if (bc->path != PATH_FALLBACK)
+		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+	/* Twice the grace period just measured: the one waited for was earlier. */
+	limit = seal + seal / 4 + 2 * gp;
+	kunit_info(test, "%s: freed after %ld ms (seal_ms %u, a grace period %ld ms)\n",
+		   bc->name, took, seal, gp);
+	KUNIT_EXPECT_GE_MSG(test, took, 0, "%s: not freed in %u ms", bc->name,
+			    4 * seal + 5000);
+	KUNIT_EXPECT_LE_MSG(test, took, limit,
+			    "%s: freed after %ld ms, the bound is %ld ms",
+			    bc->name, took, limit);
+	kfree_batch_barrier(kb);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
+
+/*
+ * kfree_batch_destroy() frees every object added before it: in batches,
+ * on a fallback list and on the deferred list.
+ */
+static void test_destroy_frees(struct kunit *test)
+{
+	struct kfree_batch *kb = kunit_kzalloc(test, sizeof(*kb), GFP_KERNEL);
+	struct test_obj *a, *b, *c;
+	struct watch w[3];
+	unsigned long flags;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, kb);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	kb->name = "kunit";
+	kb->ops = &kfree_batch_rcu_ops;
+	KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
+	a = kmalloc_obj(*a);
+	b = kmalloc_obj(*b);
+	c = kmalloc_obj(*c);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	watch_init(&w[0], a->data, sizeof(a->data));
+	watch_init(&w[1], b->data, sizeof(b->data));
+	watch_init(&w[2], c->data, sizeof(c->data));
+	kfree_batch_add(kb, a);
+	kb->flags |= KFREE_BATCH_NO_STORAGE;
+	kfree_batch_add_head(kb, &b->head, b);
+	kb->flags &= ~KFREE_BATCH_NO_STORAGE;
+	local_irq_save(flags);
+	kfree_batch_add_nolock(kb, &c->head, c);
+	local_irq_restore(flags);
+	kfree_batch_destroy(kb);
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "object %d not freed by kfree_batch_destroy()", i);
+}
+
+/*
+ * kfree_batch_barrier_cache() frees every object of its cache, in each
+ * domain, and only then returns; another cache's objects stay pending.
+ */
+static void test_barrier_cache_domains(struct kunit *test)
+{
+	const struct kfree_batch_gp_ops * const *param = test->param_value;
+	const struct kfree_batch_gp_ops *ops = *param;
+	struct kfree_batch *kb = new_client(test, ops);
+	struct kmem_cache *a = new_cache("kfree_batch_kunit_da", 64);
+	struct kmem_cache *b = new_cache("kfree_batch_kunit_db", 64);
+	struct watch w[8];
+	void *p;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		p = kmem_cache_alloc(a, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		watch_init(&w[i], p, 64);
+		kfree_batch_add(kb, p);
+		kfree_batch_add(kb, kmem_cache_alloc(b, GFP_KERNEL));
+	}
+	kfree_batch_barrier_cache(a);
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "%s: object %d of the cache not freed by its barrier",
+				      ops->name, i);
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(a), 0);
+	/* With no grace period, b's batch may have gone by its time bound. */
+	if (ops != &kfree_batch_none_ops)
+		KUNIT_EXPECT_GT(test, kfree_batch_cache_pending(b), 0);
+	kmem_cache_destroy(a);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	kfree_batch_barrier_cache(b);
+	kmem_cache_destroy(b);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+static const struct kfree_batch_gp_ops * const domains[] = {
+	&kfree_batch_rcu_ops, &kfree_batch_srcu_ops, &kfree_batch_none_ops,
+};
+
+static void domain_desc(const struct kfree_batch_gp_ops * const *ops, char *desc)
+{
+	strscpy(desc, (*ops)->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(domains, domains, domain_desc);
+
+#if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
+/*
+ * Memory pressure seals what is open at once: after the shrinkers run,
+ * an object in the none domain is freed well before its time bound.
+ * Built in only: drop_slab() is not exported.
+ */
+static void test_shrinker_flushes(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_none_ops);
+	unsigned int seal = kfree_batch_seal_ms();
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_shrink", 64);
+	struct watch w;
+	ktime_t t0;
+	long took;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	watch_init(&w, p, 64);
+	t0 = ktime_get();
+	kfree_batch_add(kb, p);
+	drop_slab();
+	took = wait_freed(&w, t0, 4 * seal + 5000);
+	kunit_info(test, "freed %ld ms after the add (seal_ms %u)\n", took, seal);
+	KUNIT_EXPECT_GE(test, took, 0);
+	KUNIT_EXPECT_LT_MSG(test, took, seal / 2,
+			    "the shrinker did not seal the open batch");
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+#endif
 
 #ifdef CONFIG_HOTPLUG_CPU
 struct hotplug_ctx {
@@ -956,20 +1538,34 @@ static void test_kfree_rcu_flood_barrier(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-/* A lone kfree_rcu() is released within the time bound, with no barrier. */
+/*
+ * A lone kfree_rcu() is really freed within the time bound, with no
+ * barrier: seal_ms, a quarter of it for the worker, and a grace period.
+ */
 static void test_kfree_rcu_idle_time_bound(struct kunit *test)
 {
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_idle", sizeof(struct rcu_obj));
-	unsigned long end = jiffies + 10 * HZ;
+	unsigned int seal = kfree_batch_seal_ms();
+	long took, gp, limit;
 	struct rcu_obj *o;
+	struct watch w;
+	ktime_t t0;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(&w, o->data, sizeof(o->data));
+	t0 = ktime_get();
 	kfree_rcu(o, rcu);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 1);
-	while (kfree_batch_cache_pending(s) && time_before(jiffies, end))
-		msleep(50);
+	took = wait_freed(&w, t0, 4 * seal + 5000);
+	gp = gp_ms(&kvfree_rcu_batch);
+	limit = seal + seal / 4 + 2 * gp;
+	kunit_info(test, "freed after %ld ms (seal_ms %u, a grace period %ld ms)\n",
+		   took, seal, gp);
+	KUNIT_EXPECT_GE(test, took, 0);
+	KUNIT_EXPECT_LE(test, took, limit);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
@@ -988,7 +1584,7 @@ static void test_bad_input(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, NULL));
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_ADDED), 0);
 
-	pr_info(EXPECT_WARN_BEGIN);
+	pr_info(EXPECT_WARN_BEGIN(NOT_FREED));
 	kfree_batch_add(kb, static_obj);
 	kfree_batch_add(kb, p + 8);
 	pr_info(EXPECT_WARN_END);
@@ -997,7 +1593,7 @@ static void test_bad_input(struct kunit *test)
 
 	if (IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD)) {
 		kfree_batch_add(kb, p);
-		pr_info(EXPECT_WARN_BEGIN);
+		pr_info(EXPECT_WARN_BEGIN(ADDED_TWICE "|" NOT_FREED));
 		kfree_batch_add(kb, p);
 		pr_info(EXPECT_WARN_END);
 		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 3);
@@ -1039,7 +1635,7 @@ static void test_bad_input_same_slab(struct kunit *test)
 
 	migrate_disable();
 	KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, p[0]));
-	pr_info(EXPECT_WARN_BEGIN);
+	pr_info(EXPECT_WARN_BEGIN(NOT_FREED));
 	kfree_batch_add(kb, (u8 *)q + 8);
 	if (tail < (u8 *)slab_address(slab) + slab_size(slab)) {
 		kfree_batch_add(kb, tail);
@@ -1080,7 +1676,13 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_nolock_under_raw_lock),
 	KUNIT_CASE(test_nolock_defers_open),
 	KUNIT_CASE(test_none_domain),
-	KUNIT_CASE(test_time_bound),
+	KUNIT_CASE_PARAM(test_time_bound, bound_cases_gen_params),
+	KUNIT_CASE_PARAM(test_early_free, early_cases_gen_params),
+	KUNIT_CASE(test_destroy_frees),
+	KUNIT_CASE_PARAM(test_barrier_cache_domains, domains_gen_params),
+#if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
+	KUNIT_CASE(test_shrinker_flushes),
+#endif
 #ifdef CONFIG_HOTPLUG_CPU
 	KUNIT_CASE(test_cpu_offline),
 #endif
