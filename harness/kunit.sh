@@ -8,9 +8,11 @@
 #            objects), rt (PREEMPT_RT)
 # KUNIT_BUILD_ONLY=1 configures and builds the kernel without running it.
 # On x86_64 plain, slub_kunit is a module (harness/kunit-module.sh runs it).
-# Writes $O/reports/kunit-ARCH-VARIANT.{log,result}; the result file holds
-# "passed failed" counts of test cases.  Exits non-zero on any failure and
-# on any kernel splat (WARNING, BUG, lockdep, KASAN) in the log.
+# Writes $O/reports/kunit-ARCH-VARIANT.{log,json,cases,result}; the result
+# file holds "passed failed" counts of test cases (kunit-result.py: a
+# kfree_batch case count other than harness/kunit/expected says, or a skip
+# it does not allow, counts as a failure).  Exits non-zero on any failure
+# and on any kernel splat in the console log (splats.py).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -60,7 +62,9 @@ if [ "${KUNIT_BUILD_ONLY:-0}" = 1 ]; then
 	cd "$tree"
 	exec python3 tools/testing/kunit/kunit.py build "${args[@]}"
 fi
-args=(run "${args[@]}" --timeout=1200)
+json=$rep/$name.json
+rm -f "$json" "$rep/$name.result"
+args=(run "${args[@]}" --timeout=1200 --json="$json")
 [ -n "$filter" ] && args+=("$filter")
 
 echo "  KUNIT   $arch $variant (log: $log)"
@@ -71,26 +75,29 @@ run python3 tools/testing/kunit/kunit.py "${args[@]}" 2>&1 | tee "$log" |
 rc=${PIPESTATUS[0]}
 set -e
 
-read -r passed failed <<<"$(kunit_counts "$log")"
+# The cases: every failure and skip by name, and the number of kfree_batch
+# cases against harness/kunit/expected (not for a filtered run).
+if [ -n "$filter" ]; then
+	python3 "$KFB_ROOT/harness/kunit-result.py" "$json" "$arch-$variant" /dev/null |
+		grep -v 'expected\|no line for this step' > "$rep/$name.cases" || true
+else
+	python3 "$KFB_ROOT/harness/kunit-result.py" "$json" "$arch-$variant" \
+		"$KFB_ROOT/harness/kunit/expected" > "$rep/$name.cases" || true
+fi
+sed '$d' "$rep/$name.cases"
+read -r passed failed <<<"$(tail -n 1 "$rep/$name.cases")"
+[ -n "$filter" ] && [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && failed=1 &&
+	echo "  KUNIT   $arch $variant: no case ran with filter $filter"
 
-# A splat fails the run even when every case passed.  Warnings that a
-# case provokes on purpose (bad input) stand between the suite's
-# "expected warnings begin/end" markers and are not counted.
+# A splat fails the run even when every case passed (harness/splats.py:
+# warnings that a case provokes on purpose are matched by their text); so
+# does a missing console log.
 rawlog=$out/test.log
-splats=0
-if [ -f "$rawlog" ]; then
-	kunit_splats "$rawlog" > "$rawlog.splats"
-	if [ -s "$rawlog.splats" ]; then
-		splats=1
-		echo "  KUNIT   $arch $variant: kernel splat(s) in $rawlog:"
-		head -40 "$rawlog.splats"
-	fi
+if ! python3 "$KFB_ROOT/harness/splats.py" "$rawlog" > "$rawlog.splats"; then
+	echo "  KUNIT   $arch $variant: kernel splat(s), or no console log ($rawlog):"
+	head -40 "$rawlog.splats"
+	failed=$((failed + 1))
 fi
-if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-	failed=1
-	echo "  KUNIT   $arch $variant: no test ran (see $log)"
-fi
-[ "$splats" -gt 0 ] && failed=$((failed + 1))
 echo "$passed $failed" > "$rep/$name.result"
 echo "  KUNIT   $arch $variant: $passed passed, $failed failed"
 [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

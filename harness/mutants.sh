@@ -1,11 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Break the engine on purpose and check that the KUnit suite turns red.
-# Each mutant is a sed edit of mm/kfree_batch.c in the prepared tree; the
-# suite runs under x86_64 QEMU -smp 4 and must report at least one failed
-# case.  The tree is restored afterwards.  Prints "mutants: N passed, N
-# failed" where passed means the suite caught the mutant.
+# Break the engine on purpose and check that a named KUnit case catches
+# each break.  A mutant is one or more sed expressions on mm/kfree_batch.c
+# in the prepared tree; the suite runs under x86_64 QEMU -smp 4.
+#
+# First the unmutated suite runs: it must be green, or nothing below means
+# anything.  Then, for each mutant, every expression must change the file
+# (one that matches nothing means the mutant is stale: an error), and the
+# mutant is caught only when a kfree_batch case whose name matches the
+# mutant's expected case fails.  A build or boot failure, a timeout, a
+# run where no case ran, or failures of other cases only, are errors, not
+# catches.  The tree is restored afterwards.  Prints "mutants: N passed,
+# N failed" where passed means caught as expected.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,46 +20,105 @@ tree=$(kfb_tree)
 f=mm/kfree_batch.c
 rep=$O/reports
 mkdir -p "$rep"
+json=$rep/kunit-x86_64-plain.json
 
-# name@sed expression@what it breaks[@KUnit filter, when the whole suite
-# would hang instead of failing]
+# name@what it breaks@the case(s) that must fail (a glob)@KUnit filter (empty:
+# the whole suite; set where the suite would hang instead of failing)@sed
+# expression[@sed expression...]
 mutants=(
-"free-before-gp@s/return poll_state_synchronize_rcu_full(&c->rcu);/return true;/;s/return poll_state_synchronize_srcu(kb->ssp, c->seq);/return true;/@poll says every grace period has passed"
-"no-recheck-and-no-gp@s/if (!kb->ops->poll(kb, \&b->cookie))$/if (0)/;s/kb->ops->synchronize(kb);/;/;s/kb->ops->synchronize_expedited(kb);/;/@release sealed batches without their grace period"
-"skip-barrier@s/^\tkfb_drain_all(kb, NULL);/\t;/@kfree_batch_barrier() does nothing"
-"skip-cache-barrier@s/^\t\tkfb_drain_all(kb, s);/\t\t;/@kfree_batch_barrier_cache() does nothing"
-"no-time-bound@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/@a partly filled batch is never sealed by time"
-"memo-no-index-check@s/^\tif (off != s->size/\tif (0 \&\& off != s->size/@an add takes a pointer inside an object of the slab it remembers for an object@kfree_batch.test_bad_input_same_slab"
-"nested-add@/^\tif (READ_ONCE(kc->adding))$/{N;d}@an add on top of an add on its CPU changes the open batches under it@kfree_batch.test_add_on_top_of_add"
-"barrier-no-ipi@/kc_has_open(kc, only))$/{n;s/kfb_on_owner(kc, cpu, \&op);/;/}@a barrier does not have each CPU seal its open batches"
-"dead-cpu-left-open@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/@what a CPU leaves open when it goes offline is never sealed@kfree_batch.test_cpu_offline"
-"barrier-one-round@s/for (round = 0; round < 2; round++)/for (round = 0; round < 1; round++)/@a barrier returns while a fallback list it should release waits behind an older one@kfree_batch.test_fallback_barrier_behind_sealed"
-"nolock-opens-batch@s/queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);/queued = kfb_add_owned(kc, ptr, head, kind, s, slab);/@a nolock add opens a batch itself (a lock and a timer under any caller)@kfree_batch.test_nolock_defers_open"
+"free-before-gp@poll says every grace period has passed@test_early_free/*@@s/return poll_state_synchronize_rcu_full(&c->rcu);/return true;/@s/return poll_state_synchronize_srcu(kb->ssp, c->seq);/return true;/"
+"srcu-free-before-gp@the SRCU domain's poll says its grace periods have passed@test_early_free/*-srcu@@s/return poll_state_synchronize_srcu(kb->ssp, c->seq);/return true;/"
+"no-recheck-and-no-gp@sealed batches are released without waiting for their grace period, and the check before the free passes@test_early_free/*@@s/if (!\*max || !kb->ops->poll(kb, \&b->cookie))$/if (!*max)/@s/if (WARN_ONCE(!kb->ops->poll(kb, c),$/if (WARN_ONCE(0,/"
+"fallback-no-gp@a sealed fallback list is released without its grace period@test_early_free/fallback-*@@s/if (kc->heads_sealed \&\& kb->ops->poll(kb, \&kc->heads_cookie)) {/if (kc->heads_sealed) {/@s/if (WARN_ONCE(!kb->ops->poll(kb, c),$/if (WARN_ONCE(0,/"
+"large-vmalloc-no-gp@large kmalloc and vmalloc batches are released without their grace period@test_early_free/[lv]*@@s/if (!\*max || !kb->ops->poll(kb, \&b->cookie))$/if (!*max || (b->kind == KFB_SLAB \&\& !kb->ops->poll(kb, \&b->cookie)))/@s/if (WARN_ONCE(!kb->ops->poll(kb, c),$/if (WARN_ONCE(0,/"
+"large-not-freed@large kmalloc batches are never freed@test_early_free/large-*@@s/^\t\tkfree_bulk(b->nr, b->objs);/\t\t;/"
+"vmalloc-not-freed@vmalloc batches are never freed@test_early_free/vmalloc-*@@s/^\t\t\tdrain_vfree(b->objs\[i\]);/\t\t\t;/"
+"mightsleep-no-gp@kfree_batch_add_mightsleep() with no storage frees without a grace period@test_early_free/mightsleep-*@@/^void kfree_batch_add_mightsleep/,/^}/s/^\tkb->ops->synchronize(kb);/\t;/"
+"skip-barrier@kfree_batch_barrier() does nothing@test_*@@s/^\tkfb_drain_all(kb, NULL);/\t;/"
+"skip-cache-barrier@kfree_batch_barrier_cache() does nothing@test_barrier_cache*@@s/^\t\tkfb_drain_all(kb, s);/\t\t;/"
+"srcu-cache-barrier-no-gp@the SRCU domain's per-cache barrier does not wait for its grace period@test_barrier_cache_domains/srcu@@/^static void srcu_sync_expedited/,/^}/s/^\tsynchronize_srcu_expedited(kb->ssp);/\t;/"
+"no-time-bound@a partly filled batch is never sealed by time@test_time_bound/*@@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/"
+"looser-time-bound@a partly filled batch is sealed at 1.5 seal_ms@test_time_bound/*@@s/^\tunsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));/\tunsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms)) * 3 \/ 2;/"
+"deferred-no-kick@an object deferred to the irq_work waits for the next add on its CPU@test_time_bound/none-nolock@@/if (llist_add((struct llist_node \*)head, \&kc->deferred))$/{n;s/^\t\tirq_work_queue(\&kc->deferred_work);/\t\tkc->kb = kb;/}"
+"destroy-no-barrier@kfree_batch_destroy() does not release what is pending@test_destroy_frees@@/^void kfree_batch_destroy/,/^}/s/^\tkfree_batch_barrier(kb);/\t;/"
+"shrinker-no-flush@the shrinker does not seal the open batches@test_shrinker_flushes@@/^static unsigned long kfb_scan/,/^}/s/^\t\tkfree_batch_flush(kb);/\t\tcond_resched();/"
+"memo-no-index-check@an add takes a pointer inside an object of the slab it remembers for an object@test_bad_input_same_slab@kfree_batch.test_bad_input_same_slab@s/^\tif (off != s->size/\tif (0 \&\& off != s->size/"
+"nested-add@an add on top of an add on its CPU changes the open batches under it@test_add_on_top_of_add@kfree_batch.test_add_on_top_of_add@/^\tif (READ_ONCE(kc->adding))$/{N;d}"
+"barrier-no-ipi@a barrier does not have each CPU seal its open batches@test_*@@/kc_has_open(kc, only))$/{n;s/kfb_on_owner(kc, cpu, \&op);/;/}"
+"dead-cpu-left-open@what a CPU leaves open when it goes offline is never sealed@test_cpu_offline@kfree_batch.test_cpu_offline@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/"
+"barrier-one-round@a barrier returns while a fallback list it should release waits behind an older one@test_fallback_barrier_behind_sealed@kfree_batch.test_fallback_barrier_behind_sealed@s/for (round = 0; round < 2; round++)/for (round = 0; round < 1; round++)/"
+"nolock-opens-batch@a nolock add opens a batch itself (a lock and a timer under any caller)@test_nolock_defers_open@kfree_batch.test_nolock_defers_open@s/queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);/queued = kfb_add_owned(kc, ptr, head, kind, s, slab);/"
 )
 
-caught=0 missed=0
-trap 'git -C "$tree" checkout -q -- "$f"' EXIT
+restore() { git -C "$tree" checkout -q -- "$f"; }
+trap restore EXIT
+restore
+
+# The unmutated suite first: every later red run is measured against it.
+echo "  MUTANT  baseline: the unmutated suite"
+if ! "$KFB_ROOT/harness/kunit.sh" x86_64 plain > "$rep/mutant-baseline.log" 2>&1; then
+	grep -E 'KUNIT' "$rep/mutant-baseline.log" | tail -n 20
+	echo "  MUTANT  baseline: the unmutated suite is not green (log $rep/mutant-baseline.log): no mutant is judged"
+	echo "0 1" > "$rep/mutants.result"
+	echo "mutants: 0 passed, 1 failed"
+	exit 1
+fi
+echo "  MUTANT  baseline: green ($(tail -n 1 "$rep/mutant-baseline.log" | sed 's/^ *KUNIT *//'))"
+
+caught=0 errors=0
 for m in "${mutants[@]}"; do
-	IFS='@' read -r name expr what filter <<<"$m"
-	git -C "$tree" checkout -q -- "$f"
-	sed -i "$expr" "$tree/$f"
-	if git -C "$tree" diff --quiet -- "$f"; then
-		echo "  MUTANT  $name: the edit did not apply (update harness/mutants.sh)"
-		missed=$((missed + 1))
+	IFS='@' read -r -a parts <<<"$m"
+	name=${parts[0]} what=${parts[1]} expect=${parts[2]} filter=${parts[3]}
+	restore
+	stale=""
+	for expr in "${parts[@]:4}"; do
+		before=$(md5sum < "$tree/$f")
+		sed -i "$expr" "$tree/$f"
+		[ "$(md5sum < "$tree/$f")" = "$before" ] && stale="$stale [$expr]"
+	done
+	if [ -n "$stale" ]; then
+		echo "  MUTANT  $name: ERROR: an expression matches nothing (update harness/mutants.sh):$stale"
+		errors=$((errors + 1))
 		continue
 	fi
 	echo "  MUTANT  $name: $what"
+	rm -f "$json"
 	"$KFB_ROOT/harness/kunit.sh" x86_64 plain ${filter:+"$filter"} > "$rep/mutant-$name.log" 2>&1
-	read -r p fl < "$rep/kunit-x86_64-plain.result"
-	if [ "${fl:-0}" -gt 0 ]; then
-		echo "  MUTANT  $name: caught ($fl case(s) failed:$(grep -oE '\[FAILED\] [a-z0-9_-]+' "$rep/mutant-$name.log" | sed 's/\[FAILED\]//' | tr '\n' ' '))"
+	if [ ! -s "$json" ]; then
+		echo "  MUTANT  $name: ERROR: no results (build or boot failure, or timeout; log $rep/mutant-$name.log)"
+		errors=$((errors + 1))
+		continue
+	fi
+	failed=$(python3 "$KFB_ROOT/harness/kunit-result.py" --failed "$json")
+	ran=$(tail -n 1 "$rep/kunit-x86_64-plain.cases" 2>/dev/null)
+	if [ -z "$failed" ]; then
+		if [ "${ran:-0 0}" = "0 0" ]; then
+			echo "  MUTANT  $name: ERROR: no case ran (log $rep/mutant-$name.log)"
+		else
+			echo "  MUTANT  $name: NOT caught: no case failed"
+		fi
+		errors=$((errors + 1))
+		continue
+	fi
+	hit=""
+	while read -r c; do
+		# shellcheck disable=SC2053 # $expect is a glob
+		[[ ${c%% *} == $expect ]] && hit="$hit ${c}"
+	done <<<"$failed"
+	if [ -n "$hit" ]; then
+		set -- $hit
+		if [ $# -gt 6 ]; then
+			echo "  MUTANT  $name: caught by ${*:1:6} (and $(($# - 6)) more cases)"
+		else
+			echo "  MUTANT  $name: caught by $*"
+		fi
 		caught=$((caught + 1))
 	else
-		echo "  MUTANT  $name: NOT caught (the suite stayed green)"
-		missed=$((missed + 1))
+		echo "  MUTANT  $name: ERROR: only cases that should not reach it failed: $(echo $failed) (expected $expect)"
+		errors=$((errors + 1))
 	fi
 done
-git -C "$tree" checkout -q -- "$f"
-echo "$caught $missed" > "$rep/mutants.result"
-echo "mutants: $caught passed, $missed failed"
-[ "$missed" -eq 0 ]
+restore
+echo "$caught $errors" > "$rep/mutants.result"
+echo "mutants: $caught passed, $errors failed"
+[ "$errors" -eq 0 ]
