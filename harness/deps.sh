@@ -8,14 +8,15 @@
 # Besides each tool's own package: spatch runs kfree_rcu.cocci's Python
 # rules through libpython3.X.so, which the coccinelle package does not
 # depend on (libpython3-dev has it); the kernel's Sphinx extensions import
-# yaml (python3-yaml).
+# yaml (python3-yaml); apt-get source, for sparse.sh, wants dpkg-dev.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs="gcc make flex bison bc libelf-dev libssl-dev ccache coccinelle
       qemu-system-x86 python3 git xz-utils cpio busybox-static rsync kmod patch perl
       gnuplot-nox ca-certificates debian-archive-keyring python3-ply
-      python3-git python3-sphinx python3-sphinx-rtd-theme python3-yaml libpython3-dev"
+      python3-git python3-sphinx python3-sphinx-rtd-theme python3-yaml libpython3-dev
+      dpkg-dev"
 tools="gcc make flex bison bc ccache sparse spatch qemu-system-x86_64 python3
        git xz cpio busybox rsync patch perl gnuplot"
 
