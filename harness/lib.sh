@@ -82,6 +82,10 @@ kfb_mirror() {
 # kfb_apt DIR LINE...: a private apt configuration in DIR whose only
 # sources are LINE... (sources.list lines).  The system's apt sources and
 # package state are never touched.  Prints the APT_CONFIG file to export.
+# Signatures are checked (signed-by the Debian archive keyring), but not
+# a Release file's Valid-Until: the mirror may be a dated snapshot, whose
+# sid and backports Release files have expired, and what is fetched is
+# source to build and test, pinned by the archive's signature.
 kfb_apt() {
 	local dir=$1
 	shift
@@ -98,6 +102,7 @@ Dir::State::status "$dir/status";
 Dir::Cache "$dir/cache";
 Dir::Cache::Archives "$dir/archives";
 APT::Sandbox::User "root";
+Acquire::Check-Valid-Until "false";
 CONF
 	echo "$dir/apt.conf"
 }
