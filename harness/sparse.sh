@@ -34,6 +34,8 @@ rm -rf "$dest.tmp"
 mkdir -p "$dest.tmp"
 run tar -C "$dest.tmp" --strip-components=1 -xf "$orig"
 run make -s -C "$dest.tmp" -j"$JOBS" sparse >/dev/null
+# The tarball's own version string says 0.6.4: name Debian's version.
+basename "$orig" | sed -E 's/^sparse_(.*)\.orig\.tar\..*/\1/' > "$dest.tmp/debian-version"
 rm -rf "$dest"
 mv "$dest.tmp" "$dest"
-echo "  SPARSE  $("$dest/sparse" --version) in $dest"
+echo "  SPARSE  $(cat "$dest/debian-version") (Debian $suite source) in $dest"
