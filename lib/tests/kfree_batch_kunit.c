@@ -1013,6 +1013,33 @@ static void early_case_desc(const struct early_case *e, char *desc)
 
 KUNIT_ARRAY_PARAM(early_cases, early_cases, early_case_desc);
 
+/*
+ * Hand @o (at @p, the start of the object) to @kb the way @path says; the
+ * paths with a head use @o's.  False if a headless add was refused.
+ */
+static bool add_by_path(struct kfree_batch *kb, enum add_path path,
+			struct test_obj *o, void *p)
+{
+	unsigned long flags;
+
+	switch (path) {
+	case PATH_FALLBACK:
+		kfree_batch_add_head(kb, &o->head, p);
+		return true;
+	case PATH_NOLOCK:
+		/* Opening a batch is left to the irq_work, after the restore. */
+		local_irq_save(flags);
+		kfree_batch_add_nolock(kb, &o->head, p);
+		local_irq_restore(flags);
+		return true;
+	case PATH_MIGHTSLEEP:
+		kfree_batch_add_mightsleep(kb, p);
+		return true;
+	default:
+		return kfree_batch_add(kb, p);
+	}
+}
+
 static void *early_alloc(struct kunit *test, enum add_path path,
 			 struct kmem_cache *s, size_t *size)
 {
@@ -1085,23 +1112,7 @@ static void test_early_free(struct kunit *test)
 	/* A mightsleep add waits for the reader: it leaves on its own. */
 	r = reader_start(test, ops, &w, 1,
 			 e->path == PATH_MIGHTSLEEP ? 500 : 10000);
-	switch (e->path) {
-	case PATH_FALLBACK:
-		kfree_batch_add_head(kb, &o->head, o);
-		break;
-	case PATH_NOLOCK:
-		/* Opening a batch is left to the irq_work, after the restore. */
-		local_irq_save(flags);
-		kfree_batch_add_nolock(kb, &o->head, o);
-		local_irq_restore(flags);
-		break;
-	case PATH_MIGHTSLEEP:
-		kfree_batch_add_mightsleep(kb, p);
-		break;
-	default:
-		KUNIT_EXPECT_TRUE(test, kfree_batch_add(kb, p));
-		break;
-	}
+	KUNIT_EXPECT_TRUE(test, add_by_path(kb, e->path, o, p));
 	migrate_enable();
 	if (e->path != PATH_MIGHTSLEEP) {
 		kfree_batch_flush(kb);
@@ -1181,19 +1192,7 @@ static void test_time_bound(struct kunit *test)
 	if (bc->path == PATH_FALLBACK)
 		kb->flags |= KFREE_BATCH_NO_STORAGE;
 	t0 = ktime_get();
-	switch (bc->path) {
-	case PATH_FALLBACK:
-		kfree_batch_add_head(kb, &o->head, o);
-		break;
-	case PATH_NOLOCK:
-		local_irq_save(flags);
-		kfree_batch_add_nolock(kb, &o->head, o);
-		local_irq_restore(flags);
-		break;
-	default:
-		kfree_batch_add(kb, o);
-		break;
-	}
+	add_by_path(kb, bc->path, o, o);
 	took = wait_freed(&w, t0, 4 * seal + 5000);
 	gp = gp_ms(kb);
 	/* A batch was sealed for it (a fallback list is sealed whole). */
