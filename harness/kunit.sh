@@ -63,7 +63,8 @@ if [ "${KUNIT_BUILD_ONLY:-0}" = 1 ]; then
 	exec python3 tools/testing/kunit/kunit.py build "${args[@]}"
 fi
 json=$rep/$name.json
-rm -f "$json" "$rep/$name.result"
+# Nothing of an earlier run may stand in for this one.
+rm -f "$json" "$rep/$name.result" "$out/test.log"
 args=(run "${args[@]}" --timeout=1200 --json="$json")
 [ -n "$filter" ] && args+=("$filter")
 
