@@ -76,7 +76,10 @@ CONF
 	for o in $(objects); do rm -f "$out/$o"; done
 	echo "  \$ make O=$out ARCH=x86_64 CC=\"ccache gcc\" -j$JOBS $flag" $(objects) >&2
 	make O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" $flag $(objects) 2>&1 |
-		grep -E '^[^ ]+:[0-9]+:([0-9]+:)? (warning|error)' | sed "s|^$tree/||" || true
+		grep -E '^[^ ]+:[0-9]+:([0-9]+:)? (warning|error)' |
+		# gcc names a file relative to O= (../../linux/mm/...), sparse
+		# relative to the tree or absolute: make each tree-relative.
+		sed -E "s|^$tree/||; s|^(\.\./)+$(basename "$tree")/||" || true
 }
 
 case "$what" in
