@@ -1040,9 +1040,14 @@ static bool add_by_path(struct kfree_batch *kb, enum add_path path,
 	}
 }
 
+/*
+ * The object for @path, and the watch on it: all of it, but for the head
+ * of the paths that need one (the head is the engine's to write).
+ */
 static void *early_alloc(struct kunit *test, enum add_path path,
-			 struct kmem_cache *s, size_t *size)
+			 struct kmem_cache *s, size_t *size, struct watch *w)
 {
+	struct test_obj *o;
 	void *p;
 
 	switch (path) {
@@ -1064,6 +1069,11 @@ static void *early_alloc(struct kunit *test, enum add_path path,
 		break;
 	}
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	o = p;
+	if (path == PATH_FALLBACK || path == PATH_NOLOCK)
+		watch_init(w, o->data, sizeof(o->data));
+	else
+		watch_init(w, p, *size);
 	return p;
 }
 
@@ -1080,8 +1090,6 @@ static void test_early_free(struct kunit *test)
 							 &kfree_batch_rcu_ops;
 	struct kfree_batch *kb;
 	struct kmem_cache *s = NULL;
-	struct test_obj *o;
-	unsigned long flags;
 	struct reader *r;
 	struct watch w;
 	size_t size;
@@ -1095,13 +1103,7 @@ static void test_early_free(struct kunit *test)
 		s = new_cache("kfree_batch_kunit_early", sizeof(struct test_obj));
 		KUNIT_ASSERT_NOT_NULL(test, s);
 	}
-	p = early_alloc(test, e->path, s, &size);
-	o = p;
-	/* An object with a head: the head is the engine's, the rest is watched. */
-	if (e->path == PATH_FALLBACK || e->path == PATH_NOLOCK)
-		watch_init(&w, o->data, sizeof(o->data));
-	else
-		watch_init(&w, p, size);
+	p = early_alloc(test, e->path, s, &size, &w);
 
 	/* One CPU for the adds: the batch opened first is the one added to. */
 	migrate_disable();
@@ -1112,7 +1114,7 @@ static void test_early_free(struct kunit *test)
 	/* A mightsleep add waits for the reader: it leaves on its own. */
 	r = reader_start(test, ops, &w, 1,
 			 e->path == PATH_MIGHTSLEEP ? 500 : 10000);
-	KUNIT_EXPECT_TRUE(test, add_by_path(kb, e->path, o, p));
+	KUNIT_EXPECT_TRUE(test, add_by_path(kb, e->path, p, p));
 	migrate_enable();
 	if (e->path != PATH_MIGHTSLEEP) {
 		kfree_batch_flush(kb);
@@ -1178,7 +1180,6 @@ static void test_time_bound(struct kunit *test)
 	unsigned int seal = kfree_batch_seal_ms();
 	struct kmem_cache *s;
 	struct test_obj *o;
-	unsigned long flags;
 	long took, gp, limit;
 	struct watch w;
 	ktime_t t0;
