@@ -28,7 +28,7 @@ H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-module check series bench bench-run \
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-lazy kunit-module check series bench bench-run \
 	sparse w1 kerneldoc htmldocs checkpatch bisect mutants cocci-test convert convert-report \
 	convert-check clean distclean
 
@@ -78,6 +78,10 @@ kunit-debug: prepare
 ## kunit-rt: the suite on an x86_64 PREEMPT_RT kernel
 kunit-rt: prepare
 	@$(H)/kunit.sh x86_64 rt
+
+## kunit-lazy: the suite as a module, after boot, on x86_64 with lazy RCU, every CPU offloaded
+kunit-lazy: prepare
+	@$(H)/kunit-module.sh lazy
 
 ## check: every test and check; ends with "check: N passed, N failed"
 check: deps

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt"}
+steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt kunit-x86_64-lazy"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -55,6 +55,7 @@ for s in $steps; do
 	kunit-module) step "$s" "$H/kunit-module.sh"; tally "$s" $? "$rep/kunit-x86_64-module.result" ;;
 	kunit-x86_64-debug) step "$s" "$H/kunit.sh" x86_64 debug; tally "$s" $? "$rep/kunit-x86_64-debug.result" ;;
 	kunit-x86_64-rt) step "$s" "$H/kunit.sh" x86_64 rt; tally "$s" $? "$rep/kunit-x86_64-rt.result" ;;
+	kunit-x86_64-lazy) step "$s" "$H/kunit-module.sh" lazy; tally "$s" $? "$rep/kunit-x86_64-lazy.result" ;;
 	bisect) step "$s" "$H/bisect.sh"; tally "$s" $? "$rep/bisect.result" ;;
 	rcuscale)
 		# The kernel's own kfree_rcu() test on the patched kernel, both

@@ -52,6 +52,7 @@
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/vmalloc.h>
+#include <kunit/visibility.h>
 
 #include "slab.h"
 
@@ -288,6 +289,26 @@ static inline void kfb_debug_unqueue(void *ptr) { }
 
 /* ========================== Internals =============================== */
 
+#if IS_ENABLED(CONFIG_KFREE_BATCH_KUNIT_TEST)
+kfree_batch_test_hook_t kfree_batch_test_hook;
+EXPORT_SYMBOL_IF_KUNIT(kfree_batch_test_hook);
+
+/* Let the KUnit suite hold this CPU here, if it asked to. */
+static void kfb_test_point(enum kfree_batch_test_point point,
+			   struct kfree_batch_cpu *kc)
+{
+	kfree_batch_test_hook_t hook = READ_ONCE(kfree_batch_test_hook);
+
+	if (unlikely(hook))
+		hook(point, kc);
+}
+#else
+static inline void kfb_test_point(enum kfree_batch_test_point point,
+				  struct kfree_batch_cpu *kc)
+{
+}
+#endif
+
 /*
  * Which allocator owns @ptr, and its cache; with @slabp, also its slab
  * (NULL but for a slab object outside KFENCE), for the add path's memo.
@@ -466,6 +487,7 @@ static void kc_close(struct kfree_batch_cpu *kc, unsigned int slot)
 	/* The memo's object leaves the open batches: forget its slab. */
 	if (slot < KFREE_BATCH_CACHE_SLOTS)
 		kc->memo_len[slot] = 0;
+	kfb_test_point(KFREE_BATCH_TP_CLOSE, kc);
 	kc_seal(kc, b);
 }
 
@@ -874,6 +896,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	}
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
+	kfb_test_point(KFREE_BATCH_TP_OWNED, kc);
 	if (kfb_memo_used()) {
 		int slot = kc_memo_slot(kc, ptr);
 
@@ -942,6 +965,7 @@ static void kfb_owner_ipi(void *arg)
 
 	/* On top of an add on this CPU: the sender tries again. */
 	if (!kc_own(kc)) {
+		kfb_test_point(KFREE_BATCH_TP_BUSY, kc);
 		op->busy = true;
 		return;
 	}
@@ -1431,7 +1455,7 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	struct kfb_owner_op op = { .fn = kfb_op_seal, .only = only };
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
-	bool found = false;
+	bool found = false, busy;
 	int cpu;
 
 	guard(mutex)(&kfb_seal_lock);
@@ -1456,7 +1480,9 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		 * that has ended is seen in the open batches; the acquire
 		 * pairs with the release in kc_unown().
 		 */
-		if (smp_load_acquire(&kc->adding) || kc_has_open(kc, only))
+		busy = smp_load_acquire(&kc->adding);
+		kfb_test_point(KFREE_BATCH_TP_GLANCE, kc);
+		if (busy || kc_has_open(kc, only))
 			kfb_on_owner(kc, cpu, &op);
 	}
 	for_each_cpu_andnot(cpu, cpu_possible_mask, cpu_online_mask)

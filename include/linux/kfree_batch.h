@@ -244,6 +244,24 @@ struct kfree_batch {
 
 void __kfree_batch_irq_work(struct irq_work *work);
 
+/*
+ * Points where the KUnit suite can hold an add, a close or a barrier on
+ * one CPU, so that an interleaving of two CPUs happens on every run: the
+ * suite sets kfree_batch_test_hook, which is called at each of them.
+ */
+enum kfree_batch_test_point {
+	KFREE_BATCH_TP_OWNED,	/* an add owns its CPU's open batches */
+	KFREE_BATCH_TP_CLOSE,	/* a batch is leaving the open ones */
+	KFREE_BATCH_TP_GLANCE,	/* a barrier has read a CPU's @adding */
+	KFREE_BATCH_TP_BUSY,	/* a function sent to an owner found it adding */
+};
+
+typedef void (*kfree_batch_test_hook_t)(enum kfree_batch_test_point point,
+					struct kfree_batch_cpu *kc);
+#if IS_ENABLED(CONFIG_KFREE_BATCH_KUNIT_TEST)
+extern kfree_batch_test_hook_t kfree_batch_test_hook;
+#endif
+
 /**
  * DEFINE_KFREE_BATCH - define a client with static per-CPU state
  * @_name: the variable's name, also the client's name.

@@ -26,14 +26,22 @@
 #include <kunit/test-bug.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/debug_locks.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kasan.h>
 #include <linux/kfence.h>
 #include <linux/kfree_batch.h>
+#include <linux/kmsg_dump.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/vmalloc.h>
@@ -76,19 +84,25 @@ static void client_exit(void *data)
 	kfree_batch_destroy(data);
 }
 
-/* A client torn down (everything released) when the test ends. */
-static struct kfree_batch *new_client(struct kunit *test,
-				      const struct kfree_batch_gp_ops *ops)
+/* A client named @name, torn down (everything released) when the test ends. */
+static struct kfree_batch *new_named_client(struct kunit *test, const char *name,
+					    const struct kfree_batch_gp_ops *ops)
 {
 	struct kfree_batch *kb = kunit_kzalloc(test, sizeof(*kb), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, kb);
-	kb->name = "kunit";
+	kb->name = name;
 	kb->ops = ops;
 	kb->ssp = &test_srcu;
 	KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, client_exit, kb), 0);
 	return kb;
+}
+
+static struct kfree_batch *new_client(struct kunit *test,
+				      const struct kfree_batch_gp_ops *ops)
+{
+	return new_named_client(test, "kunit", ops);
 }
 
 static struct kmem_cache *new_cache(const char *name, unsigned int size)
@@ -100,6 +114,14 @@ static struct kmem_cache *new_cache(const char *name, unsigned int size)
 	if (s)
 		s->flags |= SLAB_SKIP_KFENCE;
 	return s;
+}
+
+/* Kernels where the engine checks an object before an add owns its CPU. */
+static bool checks_first(void)
+{
+	return IS_ENABLED(CONFIG_KASAN) ||
+	       IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) ||
+	       IS_ENABLED(CONFIG_DEBUG_KMEMLEAK);
 }
 
 static bool intact(const u8 *p, size_t size)
@@ -843,6 +865,8 @@ static void test_nolock_under_raw_lock(struct kunit *test)
  * interrupts off, one of a cache that has an open batch on this CPU is in
  * it at once; one that would open a batch (which takes a lock and arms a
  * timer) waits for the irq_work, and is then released like any other.
+ * With KASAN, debug objects or kmemleak, whose checks may allocate, every
+ * nolock add waits for the irq_work.
  */
 static void test_nolock_defers_open(struct kunit *test)
 {
@@ -863,7 +887,7 @@ static void test_nolock_defers_open(struct kunit *test)
 	kfree_batch_add_nolock(kb, &c->head, c);	/* none open */
 	now = stat(kb, KFREE_BATCH_ADDED);
 	local_irq_restore(flags);
-	KUNIT_EXPECT_EQ(test, now, 2);
+	KUNIT_EXPECT_EQ(test, now, checks_first() ? 1 : 2);
 	for (i = 0; i < 50 && stat(kb, KFREE_BATCH_ADDED) < 3; i++)
 		msleep(20);
 	kfree_batch_barrier(kb);
@@ -1487,19 +1511,35 @@ static void test_kfree_rcu_nolock(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-/* kfree_rcu_mightsleep() when no batch storage can be had. */
+/*
+ * kfree_rcu_mightsleep()'s object is freed by the barrier on its cache, and
+ * the engine's mightsleep add frees at once, after a grace period, when no
+ * batch storage can be had.  That is shown on a client of the case's own:
+ * kfree_rcu()'s client is live, shared with the rest of the kernel, and
+ * its flags are not the case's to change.
+ */
 static void test_kfree_rcu_mightsleep_no_storage(struct kunit *test)
 {
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_sleep", 64);
+	struct watch w;
 	void *p;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	kvfree_rcu_batch.flags |= KFREE_BATCH_NO_STORAGE;
 	kfree_rcu_mightsleep(p);
-	kvfree_rcu_batch.flags &= ~KFREE_BATCH_NO_STORAGE;
+	kvfree_rcu_barrier();
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	watch_init(&w, p, 64);
+	kb->flags |= KFREE_BATCH_NO_STORAGE;
+	kfree_batch_add_mightsleep(kb, p);
 	/* Freed before the call returned: nothing pending, nothing left over. */
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w));
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
@@ -1652,6 +1692,546 @@ static void test_bad_input_same_slab(struct kunit *test)
 	kmem_cache_destroy(s);
 }
 
+/* ===== Interleavings made to happen: kfree_batch_test_hook ===== */
+
+/*
+ * What a case asks kfree_batch_test_hook to do on the CPU of @kc, the
+ * per-CPU state of @kb it watches.  Each "hold" is armed (1) by the case
+ * and fires once.
+ */
+struct hold {
+	struct kfree_batch *kb;
+	struct kfree_batch_cpu *kc;
+	atomic_t glance;	/* a barrier's glance: close the batch meanwhile */
+	atomic_t close;		/* a close: hold it until @done, at most 1 s */
+	atomic_t owned;		/* an add: hold it 200 ms */
+	atomic_t busy;		/* counts functions that found the CPU adding */
+	struct completion reached;
+	bool done;
+};
+
+static struct hold *hold;
+
+static void hold_spin(struct hold *h, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms && !READ_ONCE(h->done); i++)
+		mdelay(1);
+}
+
+static void hold_hook(enum kfree_batch_test_point point,
+		      struct kfree_batch_cpu *kc)
+{
+	struct hold *h = READ_ONCE(hold);
+
+	if (!h || kc != h->kc)
+		return;
+	switch (point) {
+	case KFREE_BATCH_TP_GLANCE:
+		/* The barrier has read that the CPU is not adding. */
+		if (atomic_xchg(&h->glance, 0)) {
+			kfree_batch_flush(h->kb);
+			wait_for_completion_timeout(&h->reached,
+						    msecs_to_jiffies(5000));
+		}
+		break;
+	case KFREE_BATCH_TP_CLOSE:
+		if (atomic_xchg(&h->close, 0)) {
+			complete(&h->reached);
+			hold_spin(h, 1000);
+		}
+		break;
+	case KFREE_BATCH_TP_OWNED:
+		if (atomic_xchg(&h->owned, 0)) {
+			complete(&h->reached);
+			mdelay(200);
+		}
+		break;
+	case KFREE_BATCH_TP_BUSY:
+		atomic_inc(&h->busy);
+		break;
+	}
+}
+
+static void hold_exit(void *data)
+{
+	WRITE_ONCE(kfree_batch_test_hook, NULL);
+	/* Every hook runs with preemption off, or in this case's thread. */
+	synchronize_rcu();
+	WRITE_ONCE(hold, NULL);
+}
+
+static struct hold *hold_start(struct kunit *test, struct kfree_batch *kb,
+			       unsigned int cpu)
+{
+	struct hold *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->kb = kb;
+	h->kc = per_cpu_ptr(kb->pcpu, cpu);
+	init_completion(&h->reached);
+	WRITE_ONCE(hold, h);
+	WRITE_ONCE(kfree_batch_test_hook, hold_hook);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hold_exit, NULL), 0);
+	return h;
+}
+
+/* Objects, each watched, that a kthread adds on another CPU. */
+struct adds {
+	struct kfree_batch *kb;
+	void *objs[8];
+	struct watch w[8];
+	struct completion done;
+};
+
+static int adds_fn(void *data)
+{
+	struct adds *a = data;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a->objs); i++)
+		kfree_batch_add(a->kb, a->objs[i]);
+	complete(&a->done);
+	return 0;
+}
+
+static struct adds *adds_start(struct kunit *test, struct kfree_batch *kb,
+			       unsigned int cpu)
+{
+	struct adds *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct task_struct *t;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a->kb = kb;
+	init_completion(&a->done);
+	for (i = 0; i < ARRAY_SIZE(a->objs); i++) {
+		a->objs[i] = kmalloc(64, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, a->objs[i]);
+		watch_init(&a->w[i], a->objs[i], 64);
+	}
+	t = kthread_run_on_cpu(adds_fn, a, cpu, "kfb_adds/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	return a;
+}
+
+static unsigned int adds_left(struct adds *a)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(a->w); i++)
+		n += !watch_freed(&a->w[i]);
+	return n;
+}
+
+/*
+ * A barrier that glances at a CPU just as that CPU closes its open batch
+ * (here the worker's seal, sent with an IPI) must still wait for the
+ * batch: to any CPU, a batch is always in the open ones or in the sealed
+ * queue.  The hook makes the interleaving happen on every run: the barrier
+ * has read that the CPU is not adding, then the close starts there and is
+ * held while the barrier goes on.
+ */
+static void test_barrier_while_sealing(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct adds *a;
+	struct hold *h;
+	unsigned int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	a = adds_start(test, kb, cpu);
+	wait_for_completion(&a->done);
+	h = hold_start(test, kb, cpu);
+	atomic_set(&h->close, 1);
+	atomic_set(&h->glance, 1);
+	kfree_batch_barrier(kb);
+	WRITE_ONCE(h->done, true);
+	migrate_enable();
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&h->close), 0,
+			    "the batch was not closed during the barrier");
+	KUNIT_EXPECT_EQ_MSG(test, adds_left(a), 0,
+			    "objects added before the barrier were not freed by it");
+	kfree_batch_barrier(kb);
+}
+
+/*
+ * A function sent to a CPU that is adding (a barrier's seal) is sent
+ * once: the add runs it when it is done, however long it takes.
+ */
+static void test_owner_busy_one_ipi(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct adds *a;
+	struct hold *h;
+	unsigned int cpu;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	h = hold_start(test, kb, cpu);
+	atomic_set(&h->owned, 1);
+	a = adds_start(test, kb, cpu);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&h->reached,
+							    msecs_to_jiffies(5000)));
+	kfree_batch_barrier(kb);
+	migrate_enable();
+	wait_for_completion(&a->done);
+	KUNIT_EXPECT_LE_MSG(test, atomic_read(&h->busy), 1,
+			    "the barrier's IPI was sent again and again");
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, adds_left(a), 0);
+}
+
+/*
+ * kfree_batch_add_nolock() takes no lock and arms no timer: in one
+ * irqs-off section, adds that would open batches all wait for the
+ * irq_work, even once the deferred list is not empty; and adds can be made
+ * while this CPU's lock of the client is held (a probe inside the engine).
+ */
+static void test_nolock_takes_no_lock(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	static const unsigned int sizes[4] = { 64, 192, 512, 1024 };
+	struct kfree_batch_cpu *kc;
+	struct test_obj *o[9];
+	unsigned long flags, added, sealed;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		o[i] = kmalloc(i < 4 ? sizes[i] : sizeof(*o[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	/* Four caches, no batch open: every add would open one. */
+	local_irq_save(flags);
+	for (i = 0; i < 4; i++)
+		kfree_batch_add_nolock(kb, &o[i]->head, o[i]);
+	added = stat(kb, KFREE_BATCH_ADDED);
+	local_irq_restore(flags);
+	KUNIT_ASSERT_EQ_MSG(test, added, 0,
+			    "a nolock add opened a batch (it takes the client's lock)");
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 4);
+
+	/* Under this CPU's lock: into an open batch, or deferred. */
+	local_irq_save(flags);
+	kc = this_cpu_ptr(kb->pcpu);
+	kfree_batch_add_head(kb, &o[4]->head, o[4]);	/* opens a batch */
+	sealed = stat(kb, KFREE_BATCH_SEALED);
+	raw_spin_lock(&kc->lock);
+	for (i = 5; i < ARRAY_SIZE(o); i++)
+		kfree_batch_add_nolock(kb, &o[i]->head, o[i]);
+	raw_spin_unlock(&kc->lock);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), sealed);
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), ARRAY_SIZE(o));
+}
+
+static int sleeper_fn(void *data)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ);
+	return 0;
+}
+
+/*
+ * kfree_rcu() is called with a task's pi_lock held (set_cpus_allowed_force()).
+ * With this CPU's reserve dry the add must not allocate: on PREEMPT_RT the
+ * page allocator's locks are rtmutexes, whose wait_lock nests outside
+ * pi_lock.  Lockdep (on the RT and debug kernels) would report it.
+ */
+static void test_add_under_pi_lock(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kfree_batch_block *spare, **tail;
+	struct kfree_batch_cpu *kc;
+	struct task_struct *t;
+	struct test_obj *o;
+	unsigned long flags;
+	unsigned int nr;
+	int locks = debug_locks;
+
+	o = kmalloc_obj(*o);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	t = kthread_run(sleeper_fn, NULL, "kfb_sleeper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+
+	migrate_disable();
+	kc = this_cpu_ptr(kb->pcpu);
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	spare = kc->reserve;
+	nr = kc->nr_reserve;
+	kc->reserve = NULL;
+	kc->nr_reserve = 0;
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+
+	raw_spin_lock_irqsave(&t->pi_lock, flags);
+	kfree_batch_add_head(kb, &o->head, o);
+	raw_spin_unlock_irqrestore(&t->pi_lock, flags);
+
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	/* A block's first member is its link (mm/kfree_batch.c). */
+	for (tail = &kc->reserve; *tail; tail = (struct kfree_batch_block **)*tail)
+		;
+	*tail = spare;
+	kc->nr_reserve += nr;
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+	migrate_enable();
+	kthread_stop(t);
+
+	KUNIT_EXPECT_EQ_MSG(test, debug_locks, locks,
+			    "lockdep reported the add made under pi_lock");
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+}
+
+struct rcu_free_obj {
+	struct rcu_head rcu;
+	struct kmem_cache *s;
+	u8 data[48];
+};
+
+static DEFINE_SPINLOCK(rcu_free_lock);
+static bool rcu_free_gone;
+static atomic_t rcu_free_done;
+
+static void rcu_free_cb(struct rcu_head *head)
+{
+	struct rcu_free_obj *o = container_of(head, struct rcu_free_obj, rcu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&rcu_free_lock, flags);
+	/* After a destroy that did not wait: leak, rather than free into it. */
+	if (!rcu_free_gone) {
+		kmem_cache_free(o->s, o);
+		atomic_inc(&rcu_free_done);
+	}
+	spin_unlock_irqrestore(&rcu_free_lock, flags);
+}
+
+/*
+ * A cache whose objects are freed by call_rcu() callbacks can be destroyed
+ * right after the call_rcu()s, with no rcu_barrier() of the caller's own:
+ * kmem_cache_destroy() waits for the callbacks when objects are left, as
+ * 7.3 does (it ran rcu_barrier() on every destroy).
+ */
+static void test_destroy_after_call_rcu(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfb_call_rcu", sizeof(struct rcu_free_obj));
+	struct rcu_free_obj *o;
+	unsigned long flags;
+	int i, done;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	rcu_free_gone = false;
+	atomic_set(&rcu_free_done, 0);
+	for (i = 0; i < 32; i++) {
+		o = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		o->s = s;
+		call_rcu(&o->rcu, rcu_free_cb);
+	}
+	kmem_cache_destroy(s);
+	spin_lock_irqsave(&rcu_free_lock, flags);
+	rcu_free_gone = true;
+	done = atomic_read(&rcu_free_done);
+	spin_unlock_irqrestore(&rcu_free_lock, flags);
+	KUNIT_EXPECT_EQ_MSG(test, done, 32,
+			    "kmem_cache_destroy() returned before the callbacks freed");
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	rcu_barrier();
+}
+
+#ifdef CONFIG_PRINTK
+/* Lines of the kernel log that contain @needle. */
+static unsigned int log_lines(struct kunit *test, const char *needle)
+{
+	struct kmsg_dump_iter iter;
+	unsigned int n = 0;
+	size_t len;
+	char *line;
+
+	line = kunit_kmalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	kmsg_dump_rewind(&iter);
+	while (kmsg_dump_get_line(&iter, false, line, 1023, &len)) {
+		line[len] = '\0';
+		n += !!strstr(line, needle);
+	}
+	return n;
+}
+
+/* A stream of bad pointers is warned about at a limited rate, all counted. */
+static void test_bad_input_ratelimited(struct kunit *test)
+{
+	struct kfree_batch *kb = new_named_client(test, "kfb_bad_stream",
+						  &kfree_batch_rcu_ops);
+	const char *needle = "kfree_batch: kfb_bad_stream: ";
+	unsigned int before, i;
+
+	before = log_lines(test, needle);
+	pr_info(EXPECT_WARN_BEGIN(NOT_FREED));
+	for (i = 0; i < 100; i++)
+		kfree_batch_add(kb, &static_obj[i % ARRAY_SIZE(static_obj)]);
+	pr_info(EXPECT_WARN_END);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_LEAKED), 100);
+	KUNIT_EXPECT_LE_MSG(test, log_lines(test, needle) - before, 10,
+			    "every bad pointer was warned about");
+}
+#endif
+
+#ifdef CONFIG_HOTPLUG_CPU
+/*
+ * Only online CPUs keep a reserve of batch pages: a CPU that goes offline
+ * gives its reserve back, and a client set up meanwhile fills none for it.
+ */
+static void test_offline_cpu_reserve(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct kfree_batch *late;
+	unsigned int cpu, nr, late_nr;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+	KUNIT_EXPECT_GT(test, READ_ONCE(per_cpu_ptr(kb->pcpu, cpu)->nr_reserve), 0);
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	nr = READ_ONCE(per_cpu_ptr(kb->pcpu, cpu)->nr_reserve);
+	late = new_named_client(test, "kfb_late", &kfree_batch_rcu_ops);
+	late_nr = READ_ONCE(per_cpu_ptr(late->pcpu, cpu)->nr_reserve);
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ_MSG(test, nr, 0, "an offline CPU kept its reserve");
+	KUNIT_EXPECT_EQ_MSG(test, late_nr, 0, "a reserve was filled for an offline CPU");
+}
+#endif
+
+#ifdef CONFIG_DEBUG_FS
+struct debugfs_reader {
+	struct file *f;
+	bool stop;
+	unsigned long reads;
+	ssize_t err;
+	struct completion out;
+};
+
+/*
+ * Read @f from its start as read(2) does on a debugfs file (the proxy's
+ * read(): debugfs_file_get(), seq_read(), debugfs_file_put()), into a
+ * kernel buffer: the proxy has no read_iter() for kernel_read().
+ */
+static ssize_t read_debugfs_file(struct file *f, char *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct dentry *dentry = f->f_path.dentry;
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t ret;
+
+	ret = debugfs_file_get(dentry);
+	if (ret)
+		return ret;
+	init_sync_kiocb(&kiocb, f);
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	ret = seq_read_iter(&kiocb, &iter);
+	debugfs_file_put(dentry);
+	return ret;
+}
+
+static int debugfs_reader_fn(void *data)
+{
+	struct debugfs_reader *r = data;
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	r->err = buf ? 0 : -ENOMEM;
+	while (buf && !READ_ONCE(r->stop)) {
+		r->err = read_debugfs_file(r->f, buf, PAGE_SIZE);
+		if (r->err < 0)
+			break;
+		WRITE_ONCE(r->reads, r->reads + 1);
+		cond_resched();
+	}
+	kfree(buf);
+	complete(&r->out);
+	return 0;
+}
+
+struct destroyer {
+	struct kfree_batch *kb;
+	struct completion done;
+};
+
+static int destroyer_fn(void *data)
+{
+	struct destroyer *d = data;
+
+	kfree_batch_destroy(d->kb);
+	complete(&d->done);
+	return 0;
+}
+
+/*
+ * A client can be destroyed while its debugfs files are being read: the
+ * reader does not wait for the destroy, nor the destroy for the reader.
+ */
+static void test_destroy_while_debugfs_read(struct kunit *test)
+{
+	struct file_system_type *fs = get_fs_type("debugfs");
+	struct debugfs_reader r;
+	struct destroyer d;
+	struct task_struct *t;
+	struct vfsmount *mnt;
+	struct kfree_batch *kb;
+	unsigned long reads;
+	int round;
+
+	if (!fs)
+		kunit_skip(test, "no debugfs");
+	mnt = kern_mount(fs);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mnt));
+	for (round = 0; round < 10; round++) {
+		kb = kzalloc_obj(*kb);
+		KUNIT_ASSERT_NOT_NULL(test, kb);
+		kb->name = "kfb_debugfs";
+		kb->ops = &kfree_batch_rcu_ops;
+		KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
+		kfree_batch_add(kb, kmalloc(64, GFP_KERNEL));
+
+		memset(&r, 0, sizeof(r));
+		init_completion(&r.out);
+		r.f = file_open_root_mnt(mnt, "kfree_batch/kfb_debugfs/caches",
+					 O_RDONLY, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(r.f));
+		t = kthread_run(debugfs_reader_fn, &r, "kfb_debugfs_reader");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		while (!READ_ONCE(r.reads) && !completion_done(&r.out))
+			usleep_range(1000, 2000);
+		reads = READ_ONCE(r.reads);
+		KUNIT_ASSERT_GT_MSG(test, reads, 0, "reading the file: %zd", r.err);
+
+		d.kb = kb;
+		init_completion(&d.done);
+		t = kthread_run(destroyer_fn, &d, "kfb_destroyer");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		if (!wait_for_completion_timeout(&d.done, 30 * HZ)) {
+			KUNIT_FAIL(test, "round %d: the destroy and the reader wait for each other",
+				   round);
+			return;
+		}
+		WRITE_ONCE(r.stop, true);
+		wait_for_completion(&r.out);
+		fput(r.f);
+		kfree(kb);
+	}
+	kern_unmount(mnt);
+}
+#endif
+
 static int test_init(struct kunit *test)
 {
 	slab_errors = 0;
@@ -1688,6 +2268,17 @@ static struct kunit_case kfree_batch_test_cases[] = {
 #endif
 	KUNIT_CASE(test_bad_input),
 	KUNIT_CASE(test_bad_input_same_slab),
+#ifdef CONFIG_PRINTK
+	KUNIT_CASE(test_bad_input_ratelimited),
+#endif
+	KUNIT_CASE(test_barrier_while_sealing),
+	KUNIT_CASE(test_owner_busy_one_ipi),
+	KUNIT_CASE(test_nolock_takes_no_lock),
+	KUNIT_CASE(test_add_under_pi_lock),
+	KUNIT_CASE(test_destroy_after_call_rcu),
+#ifdef CONFIG_HOTPLUG_CPU
+	KUNIT_CASE(test_offline_cpu_reserve),
+#endif
 	KUNIT_CASE_SLOW(test_flood_many_cpus),
 	KUNIT_CASE(test_kfree_rcu_forms),
 #ifdef CONFIG_KVFREE_RCU_BATCHED
@@ -1697,6 +2288,10 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_rcu_mightsleep_no_storage),
 	KUNIT_CASE(test_kfree_rcu_idle_time_bound),
 	KUNIT_CASE_SLOW(test_kfree_rcu_flood_barrier),
+#endif
+#ifdef CONFIG_DEBUG_FS
+	/* Last: on a kernel where it deadlocks, the cases after it would hang. */
+	KUNIT_CASE(test_destroy_while_debugfs_read),
 #endif
 	{}
 };
