@@ -48,6 +48,11 @@ mutants=(
 "dead-cpu-left-open@what a CPU leaves open when it goes offline is never sealed@test_cpu_offline@kfree_batch.test_cpu_offline@s/^\t\tkc_seal_open(kc, true, 0, NULL);/\t\t;/"
 "barrier-one-round@a barrier returns while a fallback list it should release waits behind an older one@test_fallback_barrier_behind_sealed@kfree_batch.test_fallback_barrier_behind_sealed@s/for (round = 0; round < 2; round++)/for (round = 0; round < 1; round++)/"
 "nolock-opens-batch@a nolock add opens a batch itself (a lock and a timer under any caller)@test_nolock_defers_open@kfree_batch.test_nolock_defers_open@s/queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);/queued = kfb_add_owned(kc, ptr, head, kind, s, slab);/"
+"close-before-queue@a batch leaves the open ones before it is queued as sealed, so a barrier can see it in neither@test_barrier_while_sealing@kfree_batch.test_barrier_while_sealing@s/^\tkc_seal(kc, kc->open\[slot\]);/\tstruct kfree_batch_block *b = kc->open[slot];/@/^static void kc_close/,/^}/s/^\tkfb_test_point(KFREE_BATCH_TP_CLOSE, kc);/\t;/@/^static void kc_close/,/^}/s/^\t\tkc->memo_len\[slot\] = 0;/\t\tkc->memo_len[slot] = 0;\n\tkfb_test_point(KFREE_BATCH_TP_CLOSE, kc);\n\tkc_seal(kc, b);/"
+"nolock-takes-deferred@a nolock add adds what earlier adds deferred (a lock and a timer under any caller)@test_nolock_takes_no_lock@kfree_batch.test_nolock_takes_no_lock@s/if (unlikely(!nolock \&\& kc_has_work(kc))) {/if (unlikely(kc_has_work(kc))) {/"
+"debugfs-under-mutex@a client's debugfs files are removed under the mutex their readers take@test_destroy_while_debugfs_read@kfree_batch.test_destroy_while_debugfs_read@s/^\tdir = kb->debugfs;/\tdir = NULL;\n\tdebugfs_remove_recursive(kb->debugfs);/"
+"leak-warn-unlimited@every bad pointer is warned about@test_bad_input_ratelimited@kfree_batch.test_bad_input_ratelimited@s/^\tif (!__ratelimit(\&rs))/\tif (0 \&\& !__ratelimit(\&rs))/"
+"offline-keeps-reserve@a CPU that goes offline keeps its reserve pages@test_offline_cpu_reserve@kfree_batch.test_offline_cpu_reserve@/^static int kfb_cpu_dead/,/^}/{/^\t\tkc->reserve = NULL;/d;/^\t\tkc->nr_reserve = 0;/d;s/^\t\treserve = kc->reserve;/\t\treserve = NULL;/}"
 )
 
 restore() { git -C "$tree" checkout -q -- "$f"; }

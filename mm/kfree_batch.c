@@ -44,10 +44,13 @@
 #include <linux/kasan.h>
 #include <linux/kfence.h>
 #include <linux/kfree_batch.h>
+#include <linux/kmemleak.h>
 #include <linux/minmax.h>
 #include <linux/seq_file.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -154,7 +157,11 @@ static bool rcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 static void rcu_call(struct kfree_batch *kb, struct rcu_head *head,
 		     rcu_callback_t func)
 {
-	call_rcu(head, func);
+	/*
+	 * Not lazy: the callback ends a wait that the time bound counts on,
+	 * and a lazy one can sit for seconds (CONFIG_RCU_LAZY).
+	 */
+	call_rcu_hurry(head, func);
 }
 
 static void rcu_sync(struct kfree_batch *kb)
@@ -405,8 +412,22 @@ static unsigned int kfb_slot(struct kfree_batch_cpu *kc, unsigned int kind,
  */
 static void kfb_leak(struct kfree_batch *kb, const void *ptr, const char *why)
 {
-	WARN(1, "kfree_batch: %s: %s %p not freed\n", kb->name, why, ptr);
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+
 	this_cpu_inc(kb->pcpu->stats[KFREE_BATCH_LEAKED]);
+	/* __ratelimit() only trylocks: fine in any context. */
+	if (!__ratelimit(&rs))
+		return;
+	/*
+	 * The caller may hold a scheduler lock (kfree_rcu() under pi_lock):
+	 * leave the console to printk's irq_work.
+	 */
+	preempt_disable();
+	printk_deferred_enter();
+	WARN(1, "kfree_batch: %s: %s %p not freed\n", kb->name, why, ptr);
+	printk_deferred_exit();
+	preempt_enable();
 }
 
 /* Arm the CPU's worker to run within @delay jiffies.  Never wakes a task. */
@@ -421,10 +442,13 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 	if (kc->armed && time_before_eq(kc->armed_until, when))
 		return;
 	/*
-	 * A delay of at least one jiffy only arms a timer: safe with raw
-	 * locks held and from code that holds scheduler locks.
+	 * A timer, not a delayed work: arming a delayed work may take the
+	 * workqueue's pool lock, under which the workqueue wakes workers
+	 * (then a task's pi_lock), while adds come under pi_lock (kfree_rcu()
+	 * in set_cpus_allowed_force()).  The timer base's lock nests inside
+	 * both; the timer queues the worker with no lock of ours held.
 	 */
-	mod_delayed_work(kfree_batch_wq, &kc->work, max(delay, 1UL));
+	mod_timer(&kc->timer, jiffies + max(delay, 1UL));
 	kc->armed = true;
 	kc->armed_until = when;
 }
@@ -477,18 +501,23 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
-/* Take the open batch in @slot out of the open ones and seal it. */
+/*
+ * Seal the open batch in @slot and take it out of the open ones, in that
+ * order: to a barrier on another CPU, the batch is always either open or
+ * queued (see kfb_seal_all()).  Once queued it may be released at once;
+ * it is not touched again here.
+ */
 static void kc_close(struct kfree_batch_cpu *kc, unsigned int slot)
 {
-	struct kfree_batch_block *b = kc->open[slot];
-
-	kc->open[slot] = NULL;
+	kc_seal(kc, kc->open[slot]);
+	kfb_test_point(KFREE_BATCH_TP_CLOSE, kc);
+	/* Pairs with the smp_rmb() in kfb_seal_all(). */
+	smp_wmb();
+	WRITE_ONCE(kc->open[slot], NULL);
 	WRITE_ONCE(kc->open_s[slot], NULL);
 	/* The memo's object leaves the open batches: forget its slab. */
 	if (slot < KFREE_BATCH_CACHE_SLOTS)
 		kc->memo_len[slot] = 0;
-	kfb_test_point(KFREE_BATCH_TP_CLOSE, kc);
-	kc_seal(kc, b);
 }
 
 /*
@@ -537,8 +566,8 @@ static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 	int i;
 
 	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
-		/* data_race(): pointers compared, never followed. */
-		if (data_race(only ? kc->open_s[i] == only : !!kc->open[i]))
+		/* Pointers compared, never followed. */
+		if (only ? READ_ONCE(kc->open_s[i]) == only : !!READ_ONCE(kc->open[i]))
 			return true;
 	}
 	/* data_race(): a pointer tested, never followed. */
@@ -550,6 +579,8 @@ static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
 	unsigned int pages = 0;
 
 	lockdep_assert_held(&kc->lock);
+	if (kc->offline)
+		return 0;
 	/* kc->kb is NULL on a CPU that a static client has not used yet. */
 	if (kc->kb)
 		pages = READ_ONCE(kc->kb->reserve);
@@ -561,11 +592,12 @@ static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
 /*
  * An empty block for a batch that opens now, from the reserve, and the
  * worker armed to seal it within seal_ms.  When the reserve is dry, grow
- * its target so that the worker keeps more, and try the page allocator's
- * opportunistic path, which is safe in any context and under raw locks.
- * On the CPU that owns @kc.
+ * its target so that the worker keeps more, and, if @may_alloc, try the
+ * page allocator's opportunistic path, which is safe in any context and
+ * under raw locks (see kfb_may_alloc()).  On the CPU that owns @kc.
  */
-static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
+static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc,
+					      bool may_alloc)
 {
 	struct kfree_batch_block *b;
 	unsigned long flags;
@@ -587,7 +619,7 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc)
 	kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
 	kc_due(kc, jiffies + msecs_to_jiffies(READ_ONCE(seal_ms)));
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
-	if (b)
+	if (b || !may_alloc)
 		return b;
 	page = alloc_pages_nolock(0, NUMA_NO_NODE, 0);
 	return page ? page_address(page) : NULL;
@@ -611,15 +643,17 @@ static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
 }
 
 /*
- * With KASAN or debug objects, an object is checked and recorded before
- * the add owns this CPU's batches, because those may allocate.  Otherwise
- * it is looked up while the add owns them, where the memo of the last slab
- * added to spares most of the lookup.
+ * With KASAN, debug objects or kmemleak, an object is checked and recorded
+ * before the add owns this CPU's batches, because those may allocate and
+ * take locks (a nolock add leaves it all to the irq_work).  Otherwise it is
+ * looked up while the add owns them, where the memo of the last slab added
+ * to spares most of the lookup.
  */
 static __always_inline bool kfb_memo_used(void)
 {
 	return !IS_ENABLED(CONFIG_KASAN) &&
-	       !IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD);
+	       !IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) &&
+	       !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK);
 }
 
 /* Put @ptr into @b, open in @slot; seal @b once it is full. */
@@ -686,7 +720,7 @@ found:
  */
 static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 			      unsigned int kind, struct kmem_cache *s,
-			      struct slab *slab)
+			      struct slab *slab, bool may_alloc)
 {
 	unsigned int slot = kfb_slot(kc, kind, s);
 	struct kfree_batch_block *b = kc->open[slot];
@@ -697,14 +731,14 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		b = NULL;
 	}
 	if (!b) {
-		b = kc_new_block(kc);
+		b = kc_new_block(kc, may_alloc);
 		if (!b)
 			return false;
 		b->s = s;
 		b->kind = kind;
 		b->nr = 0;
 		b->opened = jiffies;
-		kc->open[slot] = b;
+		WRITE_ONCE(kc->open[slot], b);
 		WRITE_ONCE(kc->open_s[slot], s);
 	}
 	if (slab)
@@ -733,12 +767,26 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
+/*
+ * May an add whose caller was preemptible (@was_preemptible) allocate a
+ * batch page with alloc_pages_nolock()?  Not on PREEMPT_RT when the caller was
+ * not: it may hold a task's pi_lock (kfree_rcu() in
+ * set_cpus_allowed_force()), and there the page allocator's trylocks are
+ * rtmutexes, whose wait_lock nests outside pi_lock.  A preemptible caller
+ * holds no raw lock.
+ */
+static __always_inline bool kfb_may_alloc(bool was_preemptible)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || was_preemptible;
+}
+
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
 static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
 			  struct kfree_batch_head *head, unsigned int kind,
-			  struct kmem_cache *s, struct slab *slab)
+			  struct kmem_cache *s, struct slab *slab,
+			  bool may_alloc)
 {
-	if (__kfree_batch_add(kc, ptr, kind, s, slab))
+	if (__kfree_batch_add(kc, ptr, kind, s, slab, may_alloc))
 		return true;
 	if (!head)
 		return false;
@@ -746,19 +794,28 @@ static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
 	return true;
 }
 
-/* Checks common to every add; false means the object must not be queued. */
+/*
+ * Checks common to every add; false means the object must not be queued.
+ * Not for a nolock add: this may allocate and take locks.
+ */
 static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 		       struct kmem_cache **s)
 {
 	const char *why;
 
 	*kind = kfb_classify(ptr, s, NULL);
-	if (*kind == KFB_BAD)
+	if (*kind == KFB_BAD) {
 		why = "pointer owned by no allocator";
-	else if (!kfb_debug_queue(ptr))
+	} else if (!kfb_debug_queue(ptr)) {
 		why = "object added twice";
-	else
+	} else {
+		/*
+		 * Batch pages are not scanned by kmemleak, and the caller may
+		 * drop its last reference now: do not report the object.
+		 */
+		kmemleak_ignore(ptr);
 		return true;
+	}
 	kfb_leak(kb, ptr, why);
 	return false;
 }
@@ -805,23 +862,64 @@ static void kc_take_deferred(struct kfree_batch_cpu *kc)
 		head = (struct kfree_batch_head *)node;
 		ptr = kvmalloc_obj_start_addr(head);
 		if (kfb_accept(kc->kb, ptr, &kind, &s))
-			kfb_add_owned(kc, ptr, head, kind, s, NULL);
+			kfb_add_owned(kc, ptr, head, kind, s, NULL,
+				      kfb_may_alloc(false));
 	}
 }
 
+/* What kfb_on_owner() runs on the CPU that owns a client's open batches. */
+struct kfb_owner_op {
+	void (*fn)(struct kfree_batch_cpu *kc, struct kfb_owner_op *op);
+	struct kfree_batch_cpu *kc;
+	struct kmem_cache *only;
+	void *data;
+	unsigned long count;
+	struct llist_node node;		/* on kc->posted */
+	bool posted;
+	bool done;			/* a posted @fn has run: release */
+};
+
 /*
- * Give up the open batches.  NMI adds and irq_works that came meanwhile
- * left their objects on the deferred list: add them first, and if more
- * came in between, queue the irq_work again once @adding is clear.
+ * Run the functions that IPIs left to the add they interrupted, on the
+ * CPU that owns @kc.
  */
-static __always_inline void kc_unown(struct kfree_batch_cpu *kc)
+static void kc_run_posted(struct kfree_batch_cpu *kc)
 {
-	if (unlikely(!llist_empty(&kc->deferred)))
+	struct llist_node *node = llist_del_all(&kc->posted), *next;
+	struct kfb_owner_op *op;
+
+	for (; node; node = next) {
+		next = node->next;
+		op = llist_entry(node, struct kfb_owner_op, node);
+		op->fn(kc, op);
+		/* The sender returns at once: @op is on its stack. */
+		smp_store_release(&op->done, true);
+	}
+}
+
+/* Work that an interrupt or NMI left to whoever owns @kc next. */
+static __always_inline bool kc_has_work(struct kfree_batch_cpu *kc)
+{
+	return !llist_empty(&kc->deferred) || !llist_empty(&kc->posted);
+}
+
+/*
+ * Give up the open batches.  IPIs, NMI adds and irq_works that came
+ * meanwhile left functions on the posted list and objects on the deferred
+ * list: run and add them first, and if more came in between, queue the
+ * irq_work once @adding is clear.  A nolock add leaves everything to the
+ * irq_work: running or adding takes this CPU's lock and arms a timer.
+ */
+static __always_inline void kc_unown(struct kfree_batch_cpu *kc, bool nolock)
+{
+	if (unlikely(!nolock && kc_has_work(kc))) {
+		kc_run_posted(kc);
 		kc_take_deferred(kc);
+	}
 	/* Pairs with the acquire in kfb_seal_all(). */
 	smp_store_release(&kc->adding, false);
 	barrier();
-	if (unlikely(!llist_empty(&kc->deferred)))
+	if (unlikely(kc_has_work(kc)))
 		irq_work_queue(&kc->deferred_work);
 }
 
@@ -875,7 +973,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	struct kmem_cache *s = NULL;
 	struct slab *slab = NULL;
 	unsigned int kind = KFB_BAD;
-	bool queued;
+	bool queued, was_preemptible;
 
 	if (!ptr)
 		return true;
@@ -885,6 +983,7 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 		kasan_record_aux_stack(ptr);
 	}
 
+	was_preemptible = preemptible();
 	preempt_disable();
 	kc = this_cpu_ptr(kb->pcpu);
 	if (!kc_own(kc)) {
@@ -903,13 +1002,13 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 		if (likely(slot >= 0) &&
 		    (!nolock || kc->open[slot]->nr + 1 < KFB_BLOCK_OBJS)) {
 			kc_put(kc, slot, kc->open[slot], ptr);
-			kc_unown(kc);
+			kc_unown(kc, nolock);
 			preempt_enable();
 			return true;
 		}
 		kind = kfb_classify(ptr, &s, &slab);
 		if (kind == KFB_BAD) {
-			kc_unown(kc);
+			kc_unown(kc, nolock);
 			preempt_enable();
 			kfb_leak(kb, ptr, "pointer owned by no allocator");
 			return true;
@@ -918,8 +1017,9 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	if (nolock)
 		queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);
 	else
-		queued = kfb_add_owned(kc, ptr, head, kind, s, slab);
-	kc_unown(kc);
+		queued = kfb_add_owned(kc, ptr, head, kind, s, slab,
+				       kfb_may_alloc(was_preemptible));
+	kc_unown(kc, nolock);
 	preempt_enable();
 	if (queued)
 		return true;
@@ -948,51 +1048,45 @@ static void kc_add_deferred(struct kfree_batch_cpu *kc)
 
 /* ===================== Work on the owning CPU ======================= */
 
-/* What kfb_on_owner() runs on the CPU that owns a client's open batches. */
-struct kfb_owner_op {
-	void (*fn)(struct kfree_batch_cpu *kc, struct kfb_owner_op *op);
-	struct kfree_batch_cpu *kc;
-	struct kmem_cache *only;
-	void *data;
-	unsigned long count;
-	bool busy;
-};
-
 static void kfb_owner_ipi(void *arg)
 {
 	struct kfb_owner_op *op = arg;
 	struct kfree_batch_cpu *kc = op->kc;
 
-	/* On top of an add on this CPU: the sender tries again. */
+	/* On top of an add on this CPU: that add runs @op once it is done. */
 	if (!kc_own(kc)) {
 		kfb_test_point(KFREE_BATCH_TP_BUSY, kc);
-		op->busy = true;
+		op->posted = true;
+		llist_add(&op->node, &kc->posted);
 		return;
 	}
 	op->fn(kc, op);
-	kc_unown(kc);
+	kc_unown(kc, false);
 }
 
 /*
  * Run @op->fn on @cpu, which owns @kc's open batches: only code on that
- * CPU touches them.  The IPI backs off while it would interrupt an add
- * and is sent again.  An offline CPU is skipped: false.  Once it is dead,
- * kfb_cpu_dead() has sealed what it left open; a caller that must see
- * every open batch holds cpus_read_lock(), so that no CPU is on its way
- * down (offline, not dead yet) meanwhile.  Process context, interrupts
- * enabled; may sleep while it sends the IPI again.
+ * CPU touches them.  One IPI: if it interrupts an add, the add runs @op
+ * when it gives the batches up (a nolock add, through the irq_work), and
+ * this waits for that.  An offline CPU is skipped: false.  Once it is
+ * dead, kfb_cpu_dead() has sealed what it left open; a caller that must
+ * see every open batch holds cpus_read_lock(), so that no CPU is on its
+ * way down (offline, not dead yet) meanwhile.  Process context,
+ * interrupts enabled; may sleep while it waits.
  */
 static bool kfb_on_owner(struct kfree_batch_cpu *kc, int cpu,
 			 struct kfb_owner_op *op)
 {
 	op->kc = kc;
-	do {
-		op->busy = false;
-		if (smp_call_function_single(cpu, kfb_owner_ipi, op, 1))
-			return false;
-		if (op->busy)
-			cond_resched();
-	} while (op->busy);
+	op->posted = false;
+	op->done = false;
+	if (smp_call_function_single(cpu, kfb_owner_ipi, op, 1))
+		return false;
+	if (!op->posted)
+		return true;
+	/* Pairs with the release in kc_run_posted(): @op is ours again. */
+	while (!smp_load_acquire(&op->done))
+		cond_resched();
 	return true;
 }
 
@@ -1046,6 +1140,7 @@ static void kfb_op_count(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
  */
 static int kfb_cpu_dead(unsigned int cpu)
 {
+	struct kfree_batch_block *b, *reserve;
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch *kb;
 	unsigned long flags;
@@ -1053,11 +1148,44 @@ static int kfb_cpu_dead(unsigned int cpu)
 	rcu_read_lock();
 	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
+		/* An add ran them before the CPU went down; in case not: */
+		kc_run_posted(kc);
 		kc_add_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
 		WRITE_ONCE(kc->flush, 0);
+		/* An offline CPU keeps no reserve: see kc_reserve_target(). */
 		raw_spin_lock_irqsave(&kc->lock, flags);
+		kc->offline = true;
+		reserve = kc->reserve;
+		kc->reserve = NULL;
+		kc->nr_reserve = 0;
 		kc->due_set = false;
+		kc_arm(kc, 1);
+		raw_spin_unlock_irqrestore(&kc->lock, flags);
+		while ((b = reserve)) {
+			reserve = b->next;
+			free_page((unsigned long)b);
+		}
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * A CPU is coming online: it may keep a reserve again, which the worker
+ * fills.  Runs on another CPU, before @cpu runs anything.
+ */
+static int kfb_cpu_prepare(unsigned int cpu)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch *kb;
+	unsigned long flags;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		raw_spin_lock_irqsave(&kc->lock, flags);
+		kc->offline = false;
 		kc_arm(kc, 1);
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
@@ -1271,14 +1399,13 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 }
 
 /*
- * Run the worker now, through its own work item: an add that arms the
- * delayed one cannot push this run back.  Takes no lock (this may run in
- * softirq context, on top of an add on this CPU).
+ * Run the worker now, whatever its timer says.  Takes no lock of ours
+ * (this may run in softirq context, on top of an add on this CPU).
  */
 static void kc_kick(struct kfree_batch_cpu *kc)
 {
 	WRITE_ONCE(kc->gp_pending, false);
-	queue_work(kfree_batch_wq, &kc->gp_work);
+	queue_work(kfree_batch_wq, &kc->work);
 }
 
 static void kfb_gp_done(struct rcu_head *head)
@@ -1406,13 +1533,15 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 
 static void kfree_batch_work(struct work_struct *work)
 {
-	kfb_run(container_of(to_delayed_work(work), struct kfree_batch_cpu,
-			     work));
+	kfb_run(container_of(work, struct kfree_batch_cpu, work));
 }
 
-static void kfree_batch_gp_work(struct work_struct *work)
+/* The worker's timer (kc_arm()): queue the worker, softirq context. */
+static void kfree_batch_timer(struct timer_list *t)
 {
-	kfb_run(container_of(work, struct kfree_batch_cpu, gp_work));
+	struct kfree_batch_cpu *kc = timer_container_of(kc, t, timer);
+
+	queue_work(kfree_batch_wq, &kc->work);
 }
 
 /**
@@ -1441,7 +1570,7 @@ void __kfree_batch_irq_work(struct irq_work *work)
 	 */
 	if (!kc_own(kc))
 		return;
-	kc_unown(kc);
+	kc_unown(kc, false);
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
 
@@ -1487,6 +1616,11 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	}
 	for_each_cpu_andnot(cpu, cpu_possible_mask, cpu_online_mask)
 		kc_seal_dead(per_cpu_ptr(kb->pcpu, cpu));
+	/*
+	 * A batch that was no longer open at the glance above is queued by
+	 * now: kc_close() queues it first.  Pairs with its smp_wmb().
+	 */
+	smp_rmb();
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
@@ -1755,16 +1889,15 @@ int kfree_batch_init(struct kfree_batch *kb)
 				IRQ_WORK_INIT_HARD(__kfree_batch_irq_work);
 		}
 		mutex_init(&kc->drain_lock);
-		INIT_DELAYED_WORK(&kc->work, kfree_batch_work);
-		INIT_WORK(&kc->gp_work, kfree_batch_gp_work);
+		timer_setup(&kc->timer, kfree_batch_timer, 0);
+		INIT_WORK(&kc->work, kfree_batch_work);
 		kc->kb = kb;
 		kc->cpu = cpu;
-		drain_refill(kc);
 	}
 	/*
 	 * From here on kfb_cpu_dead() seals what a CPU that goes offline
 	 * leaves open; what CPUs offline already left open (a static client
-	 * used early in boot) is sealed now.
+	 * used early in boot) is sealed now.  Online CPUs fill their reserve.
 	 */
 	mutex_lock(&kfree_batch_clients_lock);
 	list_add_tail_rcu(&kb->node, &kfree_batch_clients);
@@ -1772,9 +1905,14 @@ int kfree_batch_init(struct kfree_batch *kb)
 	mutex_unlock(&kfree_batch_clients_lock);
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
-		if (cpu_online(cpu))
-			continue;
 		kc = per_cpu_ptr(kb->pcpu, cpu);
+		raw_spin_lock_irq(&kc->lock);
+		kc->offline = !cpu_online(cpu);
+		raw_spin_unlock_irq(&kc->lock);
+		if (cpu_online(cpu)) {
+			drain_refill(kc);
+			continue;
+		}
 		kc_add_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
 	}
@@ -1801,6 +1939,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	unsigned long stats[KFREE_BATCH_NR_STATS];
 	struct kfree_batch_cpu *kc;
 	struct kfree_batch_block *b;
+	struct dentry *dir;
 	int cpu;
 
 	/*
@@ -1815,23 +1954,29 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	     stats[KFREE_BATCH_PENDING]);
 	mutex_lock(&kfree_batch_clients_lock);
 	list_del_rcu(&kb->node);
-	debugfs_remove_recursive(kb->debugfs);
+	dir = kb->debugfs;
 	kb->debugfs = NULL;
 	mutex_unlock(&kfree_batch_clients_lock);
+	/*
+	 * Not under the mutex: this waits for the readers of the client's
+	 * files, and a reader of <client>/caches takes the mutex.  They still
+	 * find @kb whole.
+	 */
+	debugfs_remove_recursive(dir);
 	/* kfb_cpu_dead() walks the list under rcu_read_lock(). */
 	synchronize_rcu();
 	WRITE_ONCE(kb->live, false);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		cancel_delayed_work_sync(&kc->work);
-		cancel_work_sync(&kc->gp_work);
+		timer_delete_sync(&kc->timer);
+		cancel_work_sync(&kc->work);
 	}
 	/* A grace-period callback may still be in flight; it queues work. */
 	kb->ops->cb_barrier(kb);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		cancel_delayed_work_sync(&kc->work);
-		cancel_work_sync(&kc->gp_work);
+		timer_delete_sync(&kc->timer);
+		cancel_work_sync(&kc->work);
 		while ((b = kc->reserve)) {
 			kc->reserve = b->next;
 			free_page((unsigned long)b);
@@ -1897,9 +2042,12 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_head);
  *
  * Outside NMI context the object goes into the open batch of its cache on
  * this CPU when that takes a store and no more.  Otherwise (in NMI context,
- * when it interrupted an add to @kb on this CPU, or when a batch would have
- * to be opened or sealed, which takes a lock and arms a timer) it is put on
- * a lockless per-CPU list and a hard irq_work adds it to a batch.
+ * when it interrupted an add to @kb on this CPU, when a batch would have
+ * to be opened or sealed, which takes a lock and arms a timer, or on a
+ * kernel with KASAN, debug objects or kmemleak, whose checks may allocate)
+ * it is put on a lockless per-CPU list and a hard irq_work adds it to a
+ * batch.  Work that other adds left to this CPU is left to the irq_work
+ * too.
  *
  * Context: any context, NMI included, also code that holds a timer base's
  * lock or this CPU's lock of @kb (a probe, say); never sleeps, takes no
@@ -1911,7 +2059,8 @@ void kfree_batch_add_nolock(struct kfree_batch *kb,
 {
 	if (!ptr)
 		return;
-	if (in_nmi())
+	/* The checks made first (KASAN, debug objects) are the irq_work's. */
+	if (in_nmi() || !kfb_memo_used())
 		kfb_defer(kb, head);
 	else
 		kfb_add(kb, ptr, head, true);
@@ -2129,8 +2278,8 @@ static int __init kfree_batch_setup(void)
 		return -ENOMEM;
 	/* A teardown in the prepare section runs once the CPU is dead. */
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
-					"mm/kfree_batch:dead", NULL,
-					kfb_cpu_dead);
+					"mm/kfree_batch:prepare",
+					kfb_cpu_prepare, kfb_cpu_dead);
 	WARN_ON(ret < 0);
 	shrinker = shrinker_alloc(0, "kfree_batch");
 	if (shrinker) {

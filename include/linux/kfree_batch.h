@@ -35,6 +35,7 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -198,17 +199,20 @@ struct kfree_batch_cpu {
 	bool armed;
 	bool due_set;
 	bool gp_pending;
+	bool offline;				/* keeps no reserve */
 
 	/* NMI adds and adds on top of adds, handed to an irq_work. */
 	struct llist_head deferred;
 	struct irq_work deferred_work;
+	/* Functions sent by other CPUs that found an add here, left to it. */
+	struct llist_head posted;
 
 	/* Serialises releases, so that a barrier can wait for them. */
 	struct mutex drain_lock;
 	unsigned long released;			/* drain_lock */
 	unsigned long bulk_frees;		/* drain_lock */
-	struct delayed_work work;
-	struct work_struct gp_work;		/* run the worker now */
+	struct timer_list timer;		/* queues @work: kc_arm() */
+	struct work_struct work;		/* the worker */
 	struct rcu_head gp_head;
 	struct kfree_batch *kb;
 	int cpu;
