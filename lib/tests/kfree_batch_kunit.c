@@ -894,6 +894,29 @@ static void test_nolock_defers_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 3);
 }
 
+/*
+ * kfree_batch_add_nolock() from preemptible process context, the plainest
+ * of the contexts it accepts: every object is released by the barrier.
+ * With CONFIG_DEBUG_PREEMPT (the debug kernel), a per-CPU access made
+ * without preemption disabled is reported as a splat, which fails the run.
+ */
+static void test_nolock_preemptible(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
+	struct test_obj *o;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		o = kmalloc_obj(*o);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kfree_batch_add_nolock(kb, &o->head, o);
+		cond_resched();
+	}
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 64);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
 struct flood {
 	struct kfree_batch *kb;
 	struct kmem_cache *caches[3];
@@ -2255,6 +2278,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE_SLOW(test_hardirq_storm),
 	KUNIT_CASE(test_nolock_under_raw_lock),
 	KUNIT_CASE(test_nolock_defers_open),
+	KUNIT_CASE(test_nolock_preemptible),
 	KUNIT_CASE(test_none_domain),
 	KUNIT_CASE_PARAM(test_time_bound, bound_cases_gen_params),
 	KUNIT_CASE_PARAM(test_early_free, early_cases_gen_params),
