@@ -1975,7 +1975,8 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	kb->ops->cb_barrier(kb);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		timer_delete_sync(&kc->timer);
+		/* Shut down: a stray kc_arm() from now on is a no-op. */
+		timer_shutdown_sync(&kc->timer);
 		cancel_work_sync(&kc->work);
 		while ((b = kc->reserve)) {
 			kc->reserve = b->next;
@@ -2059,11 +2060,18 @@ void kfree_batch_add_nolock(struct kfree_batch *kb,
 {
 	if (!ptr)
 		return;
-	/* The checks made first (KASAN, debug objects) are the irq_work's. */
-	if (in_nmi() || !kfb_memo_used())
+	if (in_nmi() || !kfb_memo_used()) {
+		/*
+		 * The checks made first (KASAN, debug objects, kmemleak) are
+		 * the irq_work's.  The caller may be preemptible: this CPU's
+		 * list and irq_work, on this CPU.
+		 */
+		preempt_disable();
 		kfb_defer(kb, head);
-	else
+		preempt_enable();
+	} else {
 		kfb_add(kb, ptr, head, true);
+	}
 }
 EXPORT_SYMBOL_GPL(kfree_batch_add_nolock);
 

@@ -144,27 +144,6 @@ static bool wait_released(struct kfree_batch *kb, unsigned long n,
 }
 
 /*
- * Inside an RCU read section: give the worker of another CPU the time to
- * seal the flushed batches and to either release them (a bug) or queue a
- * grace-period callback for them.  On one CPU without preemptible RCU the
- * worker cannot run inside the section, so there is nothing to wait for.
- * Returns false if the worker did not run within two seconds.
- */
-static bool wait_worker_in_reader(struct kfree_batch *kb)
-{
-	int i;
-
-	if (num_online_cpus() < 2 && !IS_ENABLED(CONFIG_PREEMPT_RCU))
-		return true;
-	for (i = 0; i < 400; i++) {
-		if (stat(kb, KFREE_BATCH_GP_WAITS) || stat(kb, KFREE_BATCH_RELEASED))
-			return true;
-		mdelay(5);
-	}
-	return false;
-}
-
-/*
  * Read bytes of an object that may have been freed (to see whether it
  * was): a read after the free is the point here, not a bug to report.
  */
@@ -364,19 +343,25 @@ static bool wait_worker(struct kfree_batch *kb, unsigned int ms)
 /* An RCU reader that started before the add keeps the object alive. */
 static void test_rcu_reader_delays_free(struct kunit *test)
 {
-	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
-	u8 *p = kmalloc(256, GFP_KERNEL);
+	struct kfree_batch *kb;
+	struct reader *r;
+	struct watch w;
+	u8 *p;
+
+	reader_need(test, &kfree_batch_rcu_ops);
+	kb = new_client(test, &kfree_batch_rcu_ops);
+	p = kmalloc(256, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	memset(p, MAGIC, 256);
-	rcu_read_lock();
+	watch_init(&w, p, 256);
+	/* A reader on another CPU, from before the add: the GP cannot end. */
+	r = reader_start(test, &kfree_batch_rcu_ops, &w, 1, 10000);
 	kfree_batch_add(kb, p);
 	kfree_batch_flush(kb);
-	/* Other CPUs run the worker meanwhile; the GP cannot end. */
-	KUNIT_EXPECT_TRUE(test, wait_worker_in_reader(kb));
+	KUNIT_EXPECT_TRUE(test, wait_worker(kb, 5000));
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
-	KUNIT_EXPECT_TRUE(test, intact(p, 256));
-	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, watch_intact(&w));
+	KUNIT_EXPECT_EQ(test, reader_stop(r), 0);
 
 	kfree_batch_barrier(kb);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
@@ -436,7 +421,9 @@ static void test_pointer_kinds(struct kunit *test)
 	const struct ptr_kind *k = test->param_value;
 	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
 	struct kmem_cache *s = NULL;
-	unsigned int i, broken;
+	struct reader *r = NULL;
+	unsigned int i, nw, broken;
+	struct watch w[8];
 	void **objs;
 
 	objs = kunit_kcalloc(test, k->count, sizeof(void *), GFP_KERNEL);
@@ -456,17 +443,24 @@ static void test_pointer_kinds(struct kunit *test)
 		memset(objs[i], MAGIC, min_t(size_t, k->size, 64));
 	}
 
-	rcu_read_lock();
+	/* A reader on another CPU, from before the adds (none on one CPU). */
+	nw = min_t(unsigned int, k->count, ARRAY_SIZE(w));
+	for (i = 0; i < nw; i++)
+		watch_init(&w[i], objs[i], min_t(size_t, k->size, 64));
+	if (num_online_cpus() > 1)
+		r = reader_start(test, &kfree_batch_rcu_ops, w, nw, 10000);
 	for (i = 0; i < k->count; i++)
 		kfree_batch_add(kb, objs[i]);
 	kfree_batch_flush(kb);
-	KUNIT_EXPECT_TRUE(test, wait_worker_in_reader(kb));
-	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
-	/* One expectation for all objects: a flood of them would drop lines. */
-	for (i = 0, broken = 0; i < k->count; i++)
-		broken += !intact(objs[i], min_t(size_t, k->size, 64));
-	KUNIT_EXPECT_EQ(test, broken, 0);
-	rcu_read_unlock();
+	if (r) {
+		KUNIT_EXPECT_TRUE(test, wait_worker(kb, 5000));
+		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
+		/* One expectation for all objects: a flood would drop lines. */
+		for (i = 0, broken = 0; i < k->count; i++)
+			broken += !peek_intact(objs[i], min_t(size_t, k->size, 64));
+		KUNIT_EXPECT_EQ(test, broken, 0);
+		KUNIT_EXPECT_EQ(test, reader_stop(r), 0);
+	}
 
 	kfree_batch_barrier(kb);
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), k->count);
@@ -897,8 +891,6 @@ static void test_nolock_defers_open(struct kunit *test)
 /*
  * kfree_batch_add_nolock() from preemptible process context, the plainest
  * of the contexts it accepts: every object is released by the barrier.
- * With CONFIG_DEBUG_PREEMPT (the debug kernel), a per-CPU access made
- * without preemption disabled is reported as a splat, which fails the run.
  */
 static void test_nolock_preemptible(struct kunit *test)
 {
