@@ -131,11 +131,29 @@ static const char * const kfree_batch_stat_names[] = {
 	[KFREE_BATCH_EXPEDITED]	 = "expedited",
 	[KFREE_BATCH_PENDING]	 = "pending",
 	[KFREE_BATCH_PEAK]	 = "peak_pending",
+	[KFREE_BATCH_PAGES]	 = "pages",
+	[KFREE_BATCH_PAGES_ALLOCATED] = "pages_allocated",
 };
 
 static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
 
 static struct workqueue_struct *kfree_batch_wq;
+
+/*
+ * Batch pages are taken and freed on any CPU: each is counted in the
+ * counters of the CPU that runs this, whose sum over CPUs is the figure.
+ */
+static void kfb_page_taken(struct kfree_batch *kb)
+{
+	this_cpu_inc(kb->pcpu->stats[KFREE_BATCH_PAGES]);
+	this_cpu_inc(kb->pcpu->stats[KFREE_BATCH_PAGES_ALLOCATED]);
+}
+
+static void kfb_page_free(struct kfree_batch *kb, struct kfree_batch_block *b)
+{
+	this_cpu_dec(kb->pcpu->stats[KFREE_BATCH_PAGES]);
+	free_page((unsigned long)b);
+}
 static DEFINE_MUTEX(kfree_batch_clients_lock);
 /* Serialises barriers' sealing: see kfb_seal_all(). */
 static DEFINE_MUTEX(kfb_seal_lock);
@@ -622,7 +640,10 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc,
 	if (b || !may_alloc)
 		return b;
 	page = alloc_pages_nolock(0, NUMA_NO_NODE, 0);
-	return page ? page_address(page) : NULL;
+	if (!page)
+		return NULL;
+	kfb_page_taken(kc->kb);
+	return page_address(page);
 }
 
 /* Objects added and not yet detached for release: a glance. */
@@ -1164,7 +1185,7 @@ static int kfb_cpu_dead(unsigned int cpu)
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 		while ((b = reserve)) {
 			reserve = b->next;
-			free_page((unsigned long)b);
+			kfb_page_free(kb, b);
 		}
 	}
 	rcu_read_unlock();
@@ -1209,7 +1230,7 @@ static void kfb_free_block_page(struct kfree_batch_cpu *kc,
 	}
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 	if (b)
-		free_page((unsigned long)b);
+		kfb_page_free(kc->kb, b);
 }
 
 /* The last check before a free: never release before the grace period. */
@@ -1394,6 +1415,7 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 					    __GFP_NOMEMALLOC | __GFP_NOWARN);
 		if (!b)
 			return;
+		kfb_page_taken(kc->kb);
 		kfb_free_block_page(kc, b);
 	}
 }
@@ -1980,7 +2002,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 		cancel_work_sync(&kc->work);
 		while ((b = kc->reserve)) {
 			kc->reserve = b->next;
-			free_page((unsigned long)b);
+			kfb_page_free(kb, b);
 		}
 		kc->nr_reserve = 0;
 	}
@@ -2098,6 +2120,7 @@ void kfree_batch_add_mightsleep(struct kfree_batch *kb, void *ptr)
 		page = (void *)__get_free_page(GFP_KERNEL | __GFP_NORETRY |
 					       __GFP_NOMEMALLOC | __GFP_NOWARN);
 		if (page) {
+			kfb_page_taken(kb);
 			kc = raw_cpu_ptr(kb->pcpu);
 			kfb_free_block_page(kc, page);
 			if (kfree_batch_add(kb, ptr))

@@ -125,6 +125,10 @@ struct kfree_batch_head {
  * @KFREE_BATCH_PENDING: objects added but not yet released.
  * @KFREE_BATCH_PEAK: the highest pending count seen (sum of the per-CPU
  *	peaks: an upper bound).
+ * @KFREE_BATCH_PAGES: pages the client holds for its batches: open,
+ *	sealed, being released and in the reserve.
+ * @KFREE_BATCH_PAGES_ALLOCATED: pages taken from the page allocator for
+ *	batches, in all.
  * @KFREE_BATCH_NR_STATS: the number of counters.
  */
 enum kfree_batch_stat_item {
@@ -138,6 +142,8 @@ enum kfree_batch_stat_item {
 	KFREE_BATCH_EXPEDITED,
 	KFREE_BATCH_PENDING,
 	KFREE_BATCH_PEAK,
+	KFREE_BATCH_PAGES,
+	KFREE_BATCH_PAGES_ALLOCATED,
 	KFREE_BATCH_NR_STATS,
 };
 

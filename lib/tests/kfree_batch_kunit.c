@@ -475,12 +475,16 @@ static void test_bulk_release(struct kunit *test)
 {
 	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_bulk", 64);
-	unsigned long released, bulk;
+	unsigned long released, bulk, pages;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	for (i = 0; i < 10000; i++)
 		kfree_batch_add(kb, kmem_cache_alloc(s, GFP_KERNEL));
+	/* The pages that hold 10000 pending pointers are counted. */
+	pages = stat(kb, KFREE_BATCH_PAGES);
+	KUNIT_EXPECT_GE(test, pages, DIV_ROUND_UP(10000 * sizeof(void *), PAGE_SIZE));
+	KUNIT_EXPECT_GE(test, stat(kb, KFREE_BATCH_PAGES_ALLOCATED), pages);
 	kfree_batch_barrier(kb);
 	released = stat(kb, KFREE_BATCH_RELEASED);
 	bulk = stat(kb, KFREE_BATCH_BULK_FREES);
