@@ -10,8 +10,9 @@
 #   JOBS=  parallel jobs (default: number of CPUs)
 #   V=1    show the full output of every step
 #   SIZE=  small (default) or large, for `make bench`
-#   W=     workloads for `make bench` (comma-separated) or `make bench-run`
+#   WORKLOAD= workloads for `make bench` (comma-separated) or `make bench-run`
 #   ROUNDS= rounds of `make bench` (default: 3 for SIZE=small, 7 for large)
+#   SEED=  the random order of the kernels in `make bench`'s rounds
 #   K=     stock or patched, for `make bench-run`
 
 O     ?= $(CURDIR)/build
@@ -22,13 +23,13 @@ KSRC  ?=
 M     ?=
 PATCH ?=
 SIZE  ?= small
-W     ?=
+WORKLOAD ?=
 K     ?= patched
 H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-lazy kunit-module check series bench bench-run \
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-lazy kunit-module check series bench bench-run bench-selftest \
 	sparse w1 kerneldoc htmldocs checkpatch bisect mutants cocci-test convert convert-report \
 	convert-check clean distclean
 
@@ -37,14 +38,19 @@ export O ARCH JOBS V KSRC
 all: deps prepare
 	@python3 $(H)/bench.py all --size small
 
-## bench: build stock and patched kernels, run every workload (W= some) on
-##      both, alternately, SIZE=small|large rounds; table, CSV and PNG
+## bench: build stock and patched kernels, run every workload (WORKLOAD= some)
+##      on both, SIZE=small|large rounds; table with intervals, CSV, PNG;
+##      SIZE=large writes bench/RESULTS.md
 bench: prepare
-	@python3 $(H)/bench.py all --size $(SIZE) $(if $(W),--only $(W))
+	@python3 $(H)/bench.py all --size $(SIZE) $(if $(WORKLOAD),--only $(WORKLOAD))
 
-## bench-run: one boot of one workload on one kernel: K=stock|patched W=name
+## bench-selftest: unit tests of the benchmark's parser, statistics and goals
+bench-selftest:
+	@python3 $(H)/test_bench.py
+
+## bench-run: one boot of one workload on one kernel: K=stock|patched WORKLOAD=name
 bench-run: prepare
-	@python3 $(H)/bench.py run $(K) $(W) --size $(SIZE)
+	@python3 $(H)/bench.py run $(K) $(WORKLOAD) --size $(SIZE)
 
 help:
 	@echo "kfree_batch harness targets:"

@@ -8,7 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-steps=${CHECK_STEPS:-"kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt kunit-x86_64-lazy"}
+steps=${CHECK_STEPS:-"bench-selftest kunit-um kunit-x86_64 kunit-module rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt kunit-x86_64-lazy"}
 H=$KFB_ROOT/harness
 rep=$O/reports
 mkdir -p "$rep"
@@ -64,6 +64,10 @@ for s in $steps; do
 			step "$s $w" python3 "$H/bench.py" run patched "$w"
 			tally "$s-${w#rcuscale-}" $?
 		done ;;
+	bench-selftest)
+		# The benchmark's parser, statistics and goal rules.
+		step "$s" python3 "$H/test_bench.py"
+		tally "$s" $? ;;
 	vmalloc)
 		# lib/test_vmalloc.c's kvfree_rcu_{1,2}_arg_vmalloc_test.
 		step "$s" python3 "$H/bench.py" run patched vmalloc

@@ -11,27 +11,35 @@
  * then "kfree_rcu_bench: done", and powers the machine off.  With
  * workload=hold the initcall only waits, so that a test started by another
  * built-in module (rcuscale's kfree test) finishes and powers off first;
- * from a subsys initcall, before that test starts, it watches the pages
- * that hold objects (slab pages, and kfree_batch's pages of pointers),
- * and at power-off it waits for kvfree_rcu_barrier() and prints their
- * peak above what stays once every object is freed: "metric hold_peak_kb".
- * (Free memory would also count what other initcalls allocate meanwhile.)
+ * from a subsys initcall, before that test starts, it watches memory and
+ * counts, and at power-off it times kvfree_rcu_barrier() and prints the
+ * figures as "metric hold_<name>".
  *
  * Only kfree_rcu(), the slab API, kvfree_rcu_barrier() and the polled RCU
- * API are used, so the same file measures any kernel: the kfree_batch
- * harness builds it into stock 7.3 and into 7.3 with the series.
+ * API are used by the workloads, so the same file measures any kernel: the
+ * kfree_batch harness builds it into stock 7.3 and into 7.3 with the
+ * series.  What each kernel keeps for deferred frees is read where that
+ * kernel keeps it: kfree_batch's counters, or on stock 7.3 the counters
+ * that the benchmark's stock-only commit adds to the rcu_free sheaves and
+ * the kvfree_rcu() pages of pointers.
  *
  * Workloads:
  *   mixed    one thread per CPU floods kfree_rcu() over four named caches
  *            and four kmalloc sizes, interleaved; with timed=1 also ns per
  *            allocation and per kfree_rcu() call
- *   enqueue  nanoseconds per kfree_rcu() call, one thread, then one per CPU
+ *   collide  the same flood over eight named caches of which at least five
+ *            hash to one of kfree_batch's sets of open-batch slots
+ *   enqueue  nanoseconds per kfree_rcu() call, one thread, then one per CPU,
+ *            freeing in allocation order, then in shuffled order
  *   destroy  kmem_cache_destroy() of a cache with a few kfree_rcu()'d
  *            objects while another thread floods a different cache
  *   sparse   one object every sparse_gap_us: time from kfree_rcu() to the
- *            object's release, and objects released together
+ *            object's release, and objects released together; with fill=1
+ *            unwatched objects follow at the same rate until the watched
+ *            ones are released
  *   idle     a few kfree_rcu() calls on every CPU but one, which then go
- *            idle: time until every object is released
+ *            idle: time until every object is released, and the IPIs that
+ *            reach the idle CPUs
  *   barrier  only kvfree_rcu_barrier(), after the tests that ran before
  *            (lib/test_vmalloc.c's kvfree_rcu cases, for example)
  *
@@ -45,11 +53,13 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/reboot.h>
 #include <linux/sched/cputime.h>
@@ -57,28 +67,49 @@
 #include <linux/sort.h>
 #include <linux/kernel_stat.h>
 #include <linux/vmstat.h>
+#include <asm/hardirq.h>
 
 /*
  * On a kernel with kfree_batch, kfree_rcu() is its client kvfree_rcu_batch:
- * print that client's counters at the end, to show the traffic went there.
- * Without it (stock 7.3) the file builds and runs the same.
+ * its counters say what it holds and how it releases.
  */
 #if __has_include(<linux/kfree_batch.h>)
 #include <linux/kfree_batch.h>
 #define HAVE_KFREE_BATCH
 extern struct kfree_batch kvfree_rcu_batch;
+#define BENCH_SLOT_SETS	(KFREE_BATCH_CACHE_SLOTS / KFREE_BATCH_CACHE_WAYS)
+#else
+/*
+ * Stock 7.3, from the benchmark's stock-only commit: bytes of rcu_free
+ * sheaves in use for kfree_rcu(), pages of pointers held, bytes allocated
+ * for either, release calls and the objects they released.
+ */
+enum {
+	KFRB_SHEAF_BYTES,
+	KFRB_KRC_PAGES,
+	KFRB_ALLOC_BYTES,
+	KFRB_RELEASES,
+	KFRB_RELEASED,
+	KFRB_NR,
+};
+
+extern atomic_long_t kfree_rcu_bench_stock[KFRB_NR];
+/* As kfree_batch picks a set of open-batch slots: the same caches collide. */
+#define BENCH_SLOT_SETS	4
 #endif
 
 /* Counted in __call_rcu_common() by this benchmark's patch to RCU. */
 DECLARE_PER_CPU(unsigned long, kfree_rcu_bench_ncbs);
+/* kernel/rcu/tree.c: the expedited grace-period sequence. */
+unsigned long rcu_exp_batches_completed(void);
 
 static char *workload = "";
 module_param(workload, charp, 0444);
-MODULE_PARM_DESC(workload, "mixed, enqueue, destroy, sparse, idle, barrier or hold");
+MODULE_PARM_DESC(workload, "mixed, collide, enqueue, destroy, sparse, idle, barrier or hold");
 
 static unsigned int objs = 50000;
 module_param(objs, uint, 0444);
-MODULE_PARM_DESC(objs, "objects per thread (mixed, enqueue)");
+MODULE_PARM_DESC(objs, "objects per thread (mixed, collide, enqueue)");
 
 static unsigned int rounds = 50;
 module_param(rounds, uint, 0444);
@@ -92,9 +123,17 @@ static unsigned int sparse_gap_us = 10000;
 module_param(sparse_gap_us, uint, 0444);
 MODULE_PARM_DESC(sparse_gap_us, "microseconds between two frees (sparse)");
 
+static bool fill;
+module_param(fill, bool, 0444);
+MODULE_PARM_DESC(fill, "sparse: keep freeing unwatched objects until the watched ones are released");
+
 static unsigned int idle_objs = 4;
 module_param(idle_objs, uint, 0444);
 MODULE_PARM_DESC(idle_objs, "objects freed by each CPU before it idles (idle)");
+
+static unsigned int steady_ms = 2000;
+module_param(steady_ms, uint, 0444);
+MODULE_PARM_DESC(steady_ms, "idle: window after the releases in which IPIs are counted");
 
 static unsigned int timeout_ms = 10000;
 module_param(timeout_ms, uint, 0444);
@@ -122,6 +161,72 @@ static void metric(const char *name, s64 value)
 	pr_info("metric %s %lld\n", name, value);
 }
 
+static void metricf(const char *w, const char *name, s64 value)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s_%s", w, name);
+	metric(buf, value);
+}
+
+/* ------------------------------------------------------------------ */
+/* What a kernel keeps for deferred frees, and how it releases them.   */
+
+struct bench_store {
+	unsigned long held;		/* bytes of storage now */
+	unsigned long held_nonslab;	/* of which outside slab memory */
+	unsigned long alloc;		/* bytes of storage allocated so far */
+	unsigned long releases;		/* release calls so far */
+	unsigned long released;		/* objects they released */
+};
+
+static void bench_store(struct bench_store *st)
+{
+#ifdef HAVE_KFREE_BATCH
+	unsigned long v[KFREE_BATCH_NR_STATS];
+
+	kfree_batch_get_stats(&kvfree_rcu_batch, v);
+	/* Batch pages come from the page allocator, not from slabs. */
+	st->held = v[KFREE_BATCH_PAGES] * PAGE_SIZE;
+	st->held_nonslab = st->held;
+	st->alloc = v[KFREE_BATCH_PAGES_ALLOCATED] * PAGE_SIZE;
+	st->releases = v[KFREE_BATCH_BULK_FREES];
+	st->released = v[KFREE_BATCH_RELEASED];
+#else
+	long v[KFRB_NR];
+	int i;
+
+	for (i = 0; i < KFRB_NR; i++)
+		v[i] = max(atomic_long_read(&kfree_rcu_bench_stock[i]), 0L);
+	/* Sheaves are kmalloc()ed: slab memory, already in NR_SLAB_*. */
+	st->held_nonslab = v[KFRB_KRC_PAGES] * PAGE_SIZE;
+	st->held = v[KFRB_SHEAF_BYTES] + st->held_nonslab;
+	st->alloc = v[KFRB_ALLOC_BYTES];
+	st->releases = v[KFRB_RELEASES];
+	st->released = v[KFRB_RELEASED];
+#endif
+}
+
+/* Function-call IPIs received by @cpu (x86: /proc/interrupts' CAL). */
+static unsigned long bench_ipis_cpu(int cpu)
+{
+#if defined(CONFIG_X86) && defined(CONFIG_SMP)
+	return READ_ONCE(per_cpu(irq_stat, cpu).counts[IRQ_COUNT_CALL_FUNCTION]);
+#else
+	return 0;
+#endif
+}
+
+static unsigned long bench_ipis(void)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		sum += bench_ipis_cpu(cpu);
+	return sum;
+}
+
 static u64 bench_ncbs(void)
 {
 	u64 sum = 0;
@@ -130,6 +235,49 @@ static u64 bench_ncbs(void)
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(kfree_rcu_bench_ncbs, cpu);
 	return sum;
+}
+
+/*
+ * Counts over a workload: normal and expedited grace periods, call_rcu()
+ * callbacks, function-call IPIs, and the deferred-free releases.  Grace
+ * periods from their sequence counters, which step by four (two low bits
+ * of state) per grace period.
+ */
+struct bench_counts {
+	unsigned long gp, exp, ipis;
+	u64 cbs;
+	struct bench_store st;
+};
+
+static void counts_take(struct bench_counts *c)
+{
+	c->gp = get_state_synchronize_rcu();
+	c->exp = rcu_exp_batches_completed();
+	c->ipis = bench_ipis();
+	c->cbs = bench_ncbs();
+	bench_store(&c->st);
+}
+
+/* The counts since @c0 for @total objects freed, as "<w>_<name>" metrics. */
+static void counts_report(const char *w, const struct bench_counts *c0,
+			  u64 total)
+{
+	struct bench_counts c;
+	unsigned long rel;
+
+	counts_take(&c);
+	metricf(w, "gps", (long)(c.gp - c0->gp) / 4);
+	metricf(w, "exp_gps", (long)(c.exp - c0->exp) / 4);
+	metricf(w, "ipis", c.ipis - c0->ipis);
+	rel = c.st.releases - c0->st.releases;
+	metricf(w, "objs_per_release_x100", rel ?
+		div_u64((u64)(c.st.released - c0->st.released) * 100, rel) : 0);
+	if (!total)
+		return;
+	metricf(w, "cbs_per_mfree", div64_u64((c.cbs - c0->cbs) * 1000000, total));
+	metricf(w, "pages_per_kobj_x100",
+		div64_u64((u64)(c.st.alloc - c0->st.alloc) * 100 * 1000,
+			  (u64)total * PAGE_SIZE));
 }
 
 /*
@@ -153,33 +301,17 @@ static void slub_stats_begin(void)
 /* Per 1000 objects allocated meanwhile, and sheaves put in a barn. */
 static void slub_stats_end(const char *w)
 {
-	static const char * const what[] = { "slab_frees_pm", "slab_refills_pm" };
 	unsigned long v[4], allocs;
-	char name[48];
-	int i;
 
 	if (!IS_ENABLED(CONFIG_SLUB_STATS))
 		return;
 	kfree_rcu_bench_slub_stats(v);
 	allocs = max(v[0] - slub0[0], 1UL);
-	for (i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "%s_%s", w, what[i]);
-		metric(name, div_u64((u64)(v[i + 1] - slub0[i + 1]) * 1000, allocs));
-	}
-	snprintf(name, sizeof(name), "%s_barn_sheaves", w);
-	metric(name, v[3] - slub0[3]);
-}
-
-/* Completed normal grace periods, from the polled API's cookie. */
-static unsigned long bench_gp_seq(void)
-{
-	return get_state_synchronize_rcu();
-}
-
-static long bench_gps(unsigned long start)
-{
-	/* Cookies step by four (two low bits of state) per grace period. */
-	return (long)(bench_gp_seq() - start) / 4;
+	metricf(w, "slab_frees_pm",
+		div_u64((u64)(v[1] - slub0[1]) * 1000, allocs));
+	metricf(w, "slab_refills_pm",
+		div_u64((u64)(v[2] - slub0[2]) * 1000, allocs));
+	metricf(w, "barn_sheaves", v[3] - slub0[3]);
 }
 
 /*
@@ -189,17 +321,6 @@ static long bench_gps(unsigned long start)
  * workload threads' runtime is what the rest of the kernel spent: RCU
  * callbacks, workers, the grace-period kthread.
  */
-/* Time in hard interrupts and in softirqs on the online CPUs, in ns. */
-static u64 bench_irq_ns(enum cpu_usage_stat which)
-{
-	u64 sum = 0;
-	int cpu;
-
-	for_each_online_cpu(cpu)
-		sum += kcpustat_cpu(cpu).cpustat[which];
-	return sum;
-}
-
 static u64 bench_idle_ns(void)
 {
 	u64 sum = 0, t;
@@ -214,12 +335,115 @@ static u64 bench_idle_ns(void)
 	return sum;
 }
 
-/* Threads: one per CPU in a set, started together. */
+/* Time in hard interrupts and in softirqs on the online CPUs, in ns. */
+static u64 bench_irq_ns(enum cpu_usage_stat which)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		sum += kcpustat_cpu(cpu).cpustat[which];
+	return sum;
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory, sampled every millisecond or so.                            */
+
+/*
+ * Memory held for deferred frees, counted the same way on both kernels:
+ * slab pages (the objects waiting, and stock's kmalloc()ed sheaves) plus
+ * the deferred-free storage outside slab memory (kfree_batch's pages:
+ * open, sealed, being released and reserve; stock's pages of pointers
+ * and their cache).  Also the deferred-free storage alone, and the drop of
+ * free memory.
+ */
+struct bench_mem {
+	struct task_struct *task;
+	unsigned long free0, min_free;	/* pages */
+	unsigned long max_held;		/* bytes */
+	unsigned long max_store;	/* bytes */
+};
+
+static unsigned long bench_held(struct bench_store *st)
+{
+	bench_store(st);
+	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) *
+	       PAGE_SIZE + st->held_nonslab;
+}
+
+static void mem_sample(struct bench_mem *m)
+{
+	struct bench_store st;
+	unsigned long nr;
+
+	nr = global_zone_page_state(NR_FREE_PAGES);
+	if (nr < m->min_free)
+		m->min_free = nr;
+	nr = bench_held(&st);
+	if (nr > m->max_held)
+		m->max_held = nr;
+	if (st.held > m->max_store)
+		m->max_store = st.held;
+}
+
+static int mem_thread(void *arg)
+{
+	struct bench_mem *m = arg;
+
+	while (!kthread_should_stop()) {
+		mem_sample(m);
+		usleep_range(500, 1000);
+	}
+	return 0;
+}
+
+static void mem_start(struct bench_mem *m)
+{
+	m->free0 = global_zone_page_state(NR_FREE_PAGES);
+	m->min_free = m->free0;
+	m->max_held = 0;
+	m->max_store = 0;
+	mem_sample(m);
+	m->task = kthread_run(mem_thread, m, "kfrb_mem");
+	if (IS_ERR(m->task))
+		m->task = NULL;
+}
+
+static void mem_stop(struct bench_mem *m)
+{
+	if (m->task)
+		kthread_stop(m->task);
+	m->task = NULL;
+	mem_sample(m);
+}
+
+/*
+ * After kvfree_rcu_barrier(): the peak over the slab memory that stays
+ * (deferred-free storage that stays, such as a reserve, is not taken
+ * off), the storage's own peak, and the deepest drop of free memory.
+ */
+static void mem_report(const char *w, struct bench_mem *m)
+{
+	unsigned long settled;
+
+	settled = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) *
+		  PAGE_SIZE;
+	metricf(w, "held_peak_kb",
+		m->max_held > settled ? (m->max_held - settled) / 1024 : 0);
+	metricf(w, "storage_peak_kb", m->max_store / 1024);
+	metricf(w, "free_drop_kb",
+		(m->free0 - m->min_free) * (PAGE_SIZE / 1024));
+}
+
+/* ------------------------------------------------------------------ */
+/* Threads: one per CPU in a set, started together.                    */
+
 struct bench_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	u64 runtime_ns;		/* the thread's own CPU time */
-	u64 timed_ns;		/* median ns per call (enqueue, timed mixed) */
+	u64 timed_ns;		/* median chunk, ns per call */
+	u64 mean_ns;		/* all timed calls, ns per call */
 	u64 alloc_ns;		/* median ns per allocation (timed mixed) */
 	unsigned long fails;
 };
@@ -279,12 +503,23 @@ static void bench_wait(void)
 	wait_for_completion(&bench_done);
 }
 
-/* Mixed caches. */
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 pct(u64 *v, unsigned int n, unsigned int p)
+{
+	return n ? v[min(n - 1, n * p / 100)] : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Floods over several caches: mixed and collide.                      */
+
 #define NKINDS 8
-static const unsigned int kind_size[NKINDS] = {
-	48, 96, 200, 512,	/* named caches */
-	32, 128, 256, 1024,	/* kmalloc */
-};
+static unsigned int kind_size[NKINDS];
 static struct kmem_cache *kind_cache[NKINDS];
 
 static struct bench_obj *kind_alloc(unsigned int k)
@@ -294,22 +529,14 @@ static struct bench_obj *kind_alloc(unsigned int k)
 	return kmalloc(kind_size[k], GFP_KERNEL);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 #define MIX_CHUNK	256
 
 /*
  * With timed=1, each chunk of MIX_CHUNK iterations sums the time of its
  * allocations and of its kfree_rcu() calls; the thread keeps the median
- * chunk of each, in ns per call, which a host descheduling the vCPU now
- * and then does not move (see enqueue_thread()).
+ * chunk of each, in ns per call.
  */
-static int mixed_thread(void *arg)
+static int flood_kinds_thread(void *arg)
 {
 	unsigned int i, c = 0, chunks = DIV_ROUND_UP(objs, MIX_CHUNK);
 	u64 ta = 0, te = 0, t0, t1, *a_ns = NULL, *e_ns = NULL;
@@ -341,7 +568,8 @@ static int mixed_thread(void *arg)
 			if (!((i + 1) % MIX_CHUNK)) {
 				a_ns[c] = div_u64(ta, MIX_CHUNK);
 				e_ns[c++] = div_u64(te, MIX_CHUNK);
-				ta = te = 0;
+				ta = 0;
+				te = 0;
 			}
 		} else {
 			kfree_rcu(obj, rh);
@@ -361,127 +589,29 @@ static int mixed_thread(void *arg)
 	return 0;
 }
 
-/* Lowest count of free pages seen while the workload ran. */
-static unsigned long bench_min_free;
-/* Highest count of pages holding deferred objects (workload=hold). */
-static unsigned long bench_max_held;
-
 /*
- * Pages that hold objects: slab pages, plus on a kernel with kfree_batch
- * its pages of pointers (page allocator pages, one pointer per pending
- * object), which 7.3 keeps in slab-allocated sheaves.
+ * One thread per CPU floods the kinds, then kvfree_rcu_barrier(): time,
+ * CPU (the flooders' own, and all busy time of every CPU from the start
+ * of the flood to the end of the barrier), counts and memory.
  */
-static unsigned long bench_held_pages(void)
+static void flood_kinds(const char *w)
 {
-	unsigned long pages = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
-#ifdef HAVE_KFREE_BATCH
-	unsigned long st[KFREE_BATCH_NR_STATS];
-
-	kfree_batch_get_stats(&kvfree_rcu_batch, st);
-	pages += DIV_ROUND_UP(st[KFREE_BATCH_PENDING] * sizeof(void *),
-			      PAGE_SIZE);
-#endif
-	return pages;
-}
-
-static int monitor_thread(void *arg)
-{
-	unsigned long nr;
-	bool hold = arg;
-
-	while (!kthread_should_stop()) {
-		nr = global_zone_page_state(NR_FREE_PAGES);
-		if (nr < bench_min_free)
-			bench_min_free = nr;
-		if (hold) {
-			nr = bench_held_pages();
-			if (nr > bench_max_held)
-				bench_max_held = nr;
-		}
-		usleep_range(500, 1000);
-	}
-	return 0;
-}
-
-static struct task_struct *hold_mon;
-
-static void bench_kfree_batch_stats(void)
-{
-#ifdef HAVE_KFREE_BATCH
-	unsigned long st[KFREE_BATCH_NR_STATS];
-
-	kfree_batch_get_stats(&kvfree_rcu_batch, st);
-	pr_info("kfree_batch kvfree_rcu: added %lu released %lu sealed %lu gp_waits %lu bulk_frees %lu fallbacks %lu expedited %lu pending %lu peak %lu\n",
-		st[KFREE_BATCH_ADDED], st[KFREE_BATCH_RELEASED],
-		st[KFREE_BATCH_SEALED], st[KFREE_BATCH_GP_WAITS],
-		st[KFREE_BATCH_BULK_FREES], st[KFREE_BATCH_FALLBACKS],
-		st[KFREE_BATCH_EXPEDITED], st[KFREE_BATCH_PENDING],
-		st[KFREE_BATCH_PEAK]);
-#endif
-}
-
-/* At power-off: the peak over what stays in use once everything is freed. */
-static int hold_power_off(struct notifier_block *nb, unsigned long action,
-			  void *data)
-{
-	unsigned long settled;
-
-	kthread_stop(hold_mon);
-	kvfree_rcu_barrier();
-	slub_stats_end("hold");
-	settled = bench_held_pages();
-	metric("hold_peak_kb", bench_max_held > settled ?
-	       (bench_max_held - settled) * (PAGE_SIZE / 1024) : 0);
-	bench_kfree_batch_stats();
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block hold_nb = {
-	.notifier_call = hold_power_off,
-};
-
-/* Watch the pages that hold objects from before rcuscale's test starts. */
-static int __init kfree_rcu_bench_hold(void)
-{
-	if (strcmp(workload, "hold"))
-		return 0;
-	slub_stats_begin();
-	hold_mon = kthread_run(monitor_thread, (void *)true, "kfrb_mon");
-	if (!IS_ERR(hold_mon))
-		register_reboot_notifier(&hold_nb);
-	return 0;
-}
-subsys_initcall(kfree_rcu_bench_hold);
-
-static void bench_mixed(void)
-{
-	unsigned int n = num_online_cpus(), i, k;
-	struct task_struct *mon;
-	unsigned long gp, free0;
-	u64 t0, t1, tb, cbs, idle, busy, own = 0, total, ta = 0, te = 0;
+	unsigned int n = num_online_cpus(), i;
+	u64 t0, t1, tb, idle, busy, own = 0, total, ta = 0, te = 0;
 	u64 hardirq, softirq;
+	struct bench_counts c0;
 	struct bench_thread *t;
+	struct bench_mem mem;
 	unsigned long fails = 0;
-	char name[16];
 
-	for (k = 0; k < 4; k++) {
-		snprintf(name, sizeof(name), "kfrb_%u", kind_size[k]);
-		kind_cache[k] = kmem_cache_create(name, kind_size[k], 0, 0, NULL);
-		if (!kind_cache[k])
-			return;
-	}
-	free0 = global_zone_page_state(NR_FREE_PAGES);
-	bench_min_free = free0;
-	mon = kthread_run(monitor_thread, NULL, "kfrb_mon");
-
-	gp = bench_gp_seq();
-	cbs = bench_ncbs();
+	mem_start(&mem);
+	counts_take(&c0);
 	idle = bench_idle_ns();
 	hardirq = bench_irq_ns(CPUTIME_IRQ);
 	softirq = bench_irq_ns(CPUTIME_SOFTIRQ);
 	slub_stats_begin();
 	t0 = ktime_get_ns();
-	t = bench_run(mixed_thread, n);
+	t = bench_run(flood_kinds_thread, n);
 	if (!t)
 		return;
 	bench_wait();
@@ -491,9 +621,7 @@ static void bench_mixed(void)
 	busy = (t1 - t0) * n - (bench_idle_ns() - idle);
 	hardirq = bench_irq_ns(CPUTIME_IRQ) - hardirq;
 	softirq = bench_irq_ns(CPUTIME_SOFTIRQ) - softirq;
-	cbs = bench_ncbs() - cbs;
-	if (!IS_ERR(mon))
-		kthread_stop(mon);
+	mem_stop(&mem);
 
 	for (i = 0; i < n; i++) {
 		own += t[i].runtime_ns;
@@ -501,41 +629,196 @@ static void bench_mixed(void)
 		ta += t[i].alloc_ns;
 		te += t[i].timed_ns;
 	}
-	total = (u64)n * objs - fails;
+	total = max_t(u64, (u64)n * objs - fails, 1);
 	if (timed) {
-		metric("mixed_alloc_ns", div_u64(ta, n));
-		metric("mixed_enqueue_ns", div_u64(te, n));
+		metricf(w, "alloc_ns", div_u64(ta, n));
+		metricf(w, "enqueue_ns", div_u64(te, n));
 	}
-	metric("mixed_time_ms", div_u64(t1 - t0, NSEC_PER_MSEC));
-	metric("mixed_barrier_ms", div_u64(t1 - tb, NSEC_PER_MSEC));
-	metric("mixed_flood_cpu_ns_per_obj", div64_u64(own, total));
-	metric("mixed_gps", bench_gps(gp));
-	metric("mixed_cbs_per_mfree", div64_u64(cbs * 1000000, total));
-	metric("mixed_peak_kb", (free0 - bench_min_free) * (PAGE_SIZE / 1024));
-	metric("mixed_release_cpu_ns_per_obj",
-	       busy > own ? div64_u64(busy - own, total) : 0);
-	metric("mixed_irq_ns_per_obj", div64_u64(hardirq, total));
-	metric("mixed_softirq_ns_per_obj", div64_u64(softirq, total));
-	metric("mixed_alloc_fails", fails);
-	slub_stats_end("mixed");
+	metricf(w, "time_ms", div_u64(t1 - t0, NSEC_PER_MSEC));
+	metricf(w, "barrier_ms", div_u64(t1 - tb, NSEC_PER_MSEC));
+	metricf(w, "cpu_ns_per_obj", div64_u64(busy, total));
+	metricf(w, "flood_cpu_ns_per_obj", div64_u64(own, total));
+	metricf(w, "release_cpu_ns_per_obj",
+		busy > own ? div64_u64(busy - own, total) : 0);
+	metricf(w, "irq_ns_per_obj", div64_u64(hardirq, total));
+	metricf(w, "softirq_ns_per_obj", div64_u64(softirq, total));
+	metricf(w, "alloc_fails", fails);
+	counts_report(w, &c0, total);
+	mem_report(w, &mem);
+	slub_stats_end(w);
 	kfree(t);
-	for (k = 0; k < 4; k++)
-		kmem_cache_destroy(kind_cache[k]);
 }
 
+static void kinds_destroy(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < NKINDS; k++) {
+		kmem_cache_destroy(kind_cache[k]);
+		kind_cache[k] = NULL;
+	}
+}
+
+/* Four named caches and four kmalloc sizes, interleaved. */
+static void bench_mixed(void)
+{
+	static const unsigned int size[NKINDS] = {
+		48, 96, 200, 512,	/* named caches */
+		32, 128, 256, 1024,	/* kmalloc */
+	};
+	char name[16];
+	unsigned int k;
+
+	memcpy(kind_size, size, sizeof(size));
+	for (k = 0; k < 4; k++) {
+		snprintf(name, sizeof(name), "kfrb_%u", kind_size[k]);
+		kind_cache[k] = kmem_cache_create(name, kind_size[k], 0, 0, NULL);
+		if (!kind_cache[k])
+			goto out;
+	}
+	flood_kinds("mixed");
+out:
+	kinds_destroy();
+}
 
 /*
- * Enqueue cost: only the kfree_rcu() calls are timed, ENQ_CHUNK at a time.
- * Each thread reports the median of its chunks' ns per call: under TCG a
- * vCPU thread is now and then descheduled by the host for milliseconds,
- * which a mean over all calls would charge to whichever kernel it hit.
+ * Eight named caches, at least five of which hash to one of kfree_batch's
+ * sets of open-batch slots (hash_ptr() of the cache, as kfb_slot() does),
+ * so that more caches than a set has ways are used in turn on each CPU.
+ * The same rule picks them on stock 7.3, where no set exists.
+ */
+#define COLLIDE_CANDIDATES	64
+#define COLLIDE_SAME		5
+
+static void bench_collide(void)
+{
+	struct kmem_cache *cand[COLLIDE_CANDIDATES] = { };
+	unsigned int per_set[BENCH_SLOT_SETS] = { };
+	unsigned int i, k = 0, set, best = 0, same = 0;
+	char name[16];
+
+	for (i = 0; i < COLLIDE_CANDIDATES; i++) {
+		snprintf(name, sizeof(name), "kfrb_c%02u", i);
+		cand[i] = kmem_cache_create(name, 64, 0, SLAB_NO_MERGE, NULL);
+		if (!cand[i])
+			goto out;
+		set = hash_ptr(cand[i], ilog2(BENCH_SLOT_SETS));
+		if (++per_set[set] > per_set[best])
+			best = set;
+	}
+	/* COLLIDE_SAME of the largest set, then others to make eight. */
+	for (i = 0; i < COLLIDE_CANDIDATES && k < COLLIDE_SAME; i++) {
+		if (hash_ptr(cand[i], ilog2(BENCH_SLOT_SETS)) != best)
+			continue;
+		kind_cache[k++] = cand[i];
+		cand[i] = NULL;
+	}
+	same = k;
+	for (i = 0; i < COLLIDE_CANDIDATES && k < NKINDS; i++) {
+		if (!cand[i] ||
+		    hash_ptr(cand[i], ilog2(BENCH_SLOT_SETS)) == best)
+			continue;
+		kind_cache[k++] = cand[i];
+		cand[i] = NULL;
+	}
+	for (i = 0; i < COLLIDE_CANDIDATES; i++) {
+		kmem_cache_destroy(cand[i]);
+		cand[i] = NULL;
+	}
+	if (k < NKINDS || same < COLLIDE_SAME) {
+		pr_err("collide: found %u caches, %u in one set\n", k, same);
+		goto out;
+	}
+	metric("collide_same_set", same);
+	flood_kinds("collide");
+out:
+	for (i = 0; i < COLLIDE_CANDIDATES; i++)
+		kmem_cache_destroy(cand[i]);
+	kinds_destroy();
+}
+
+static void bench_kfree_batch_stats(void)
+{
+#ifdef HAVE_KFREE_BATCH
+	unsigned long st[KFREE_BATCH_NR_STATS];
+
+	kfree_batch_get_stats(&kvfree_rcu_batch, st);
+	pr_info("kfree_batch kvfree_rcu: added %lu released %lu sealed %lu gp_waits %lu bulk_frees %lu fallbacks %lu expedited %lu pending %lu peak %lu pages %lu pages_allocated %lu\n",
+		st[KFREE_BATCH_ADDED], st[KFREE_BATCH_RELEASED],
+		st[KFREE_BATCH_SEALED], st[KFREE_BATCH_GP_WAITS],
+		st[KFREE_BATCH_BULK_FREES], st[KFREE_BATCH_FALLBACKS],
+		st[KFREE_BATCH_EXPEDITED], st[KFREE_BATCH_PENDING],
+		st[KFREE_BATCH_PEAK], st[KFREE_BATCH_PAGES],
+		st[KFREE_BATCH_PAGES_ALLOCATED]);
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* The hold workload: rcuscale's kfree test, watched from outside.     */
+
+static struct bench_mem hold_mem;
+static struct bench_counts hold_c0;
+
+/* At power-off: the final barrier, counts and memory. */
+static int hold_power_off(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	u64 t0 = ktime_get_ns();
+
+	kvfree_rcu_barrier();
+	metric("hold_barrier_ms", div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
+	mem_stop(&hold_mem);
+	counts_report("hold", &hold_c0, 0);
+	mem_report("hold", &hold_mem);
+	slub_stats_end("hold");
+	bench_kfree_batch_stats();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hold_nb = {
+	.notifier_call = hold_power_off,
+};
+
+/* Watch from before rcuscale's test starts. */
+static int __init kfree_rcu_bench_hold(void)
+{
+	if (strcmp(workload, "hold"))
+		return 0;
+	slub_stats_begin();
+	counts_take(&hold_c0);
+	mem_start(&hold_mem);
+	register_reboot_notifier(&hold_nb);
+	return 0;
+}
+subsys_initcall(kfree_rcu_bench_hold);
+
+/* ------------------------------------------------------------------ */
+/* Enqueue cost.                                                       */
+
+static bool enq_shuffle;
+
+static void shuffle_ptrs(struct bench_obj **p, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = n - 1; i > 0; i--) {
+		j = get_random_u32_below(i + 1);
+		swap(p[i], p[j]);
+	}
+}
+
+/*
+ * Only the kfree_rcu() calls are timed, ENQ_CHUNK at a time, in the order
+ * of allocation or shuffled.  Each thread reports the median of its
+ * chunks' ns per call (a host descheduling a vCPU now and then does not
+ * move it), and the mean over all its calls (it does: both are printed).
  */
 static int enqueue_thread(void *arg)
 {
 	struct bench_thread *t = arg;
 	unsigned int i, j, c, n = 0, chunks = DIV_ROUND_UP(objs, ENQ_CHUNK);
+	u64 t0, dt, sum = 0, calls = 0, *per_call;
 	struct bench_obj **p;
-	u64 t0, *per_call;
 
 	p = kmalloc_array(ENQ_CHUNK, sizeof(*p), GFP_KERNEL);
 	per_call = kmalloc_array(chunks, sizeof(*per_call), GFP_KERNEL);
@@ -550,16 +833,23 @@ static int enqueue_thread(void *arg)
 			}
 		}
 		c = j;
+		if (enq_shuffle && c > 1)
+			shuffle_ptrs(p, c);
 		t0 = ktime_get_ns();
 		for (j = 0; j < c; j++)
 			kfree_rcu(p[j], rh);
-		if (c)
-			per_call[n++] = div_u64(ktime_get_ns() - t0, c);
+		dt = ktime_get_ns() - t0;
+		if (c) {
+			per_call[n++] = div_u64(dt, c);
+			sum += dt;
+			calls += c;
+		}
 		cond_resched();
 	}
 	if (n) {
 		sort(per_call, n, sizeof(*per_call), cmp_u64, NULL);
 		t->timed_ns = per_call[n / 2];
+		t->mean_ns = div64_u64(sum, calls);
 	}
 	kfree(per_call);
 	kfree(p);
@@ -567,35 +857,48 @@ static int enqueue_thread(void *arg)
 	return 0;
 }
 
-/* The mean over the threads of their median ns per call. */
-static s64 enqueue_phase(unsigned int n)
+/* The mean over the threads of their median and mean ns per call. */
+static void enqueue_phase(const char *name, unsigned int n)
 {
 	struct bench_thread *t;
-	u64 ns = 0;
+	u64 med = 0, mean = 0;
 	unsigned int i, ok = 0;
+	char buf[32];
 
 	t = bench_run(enqueue_thread, n);
 	if (!t)
-		return -1;
+		return;
 	bench_wait();
 	for (i = 0; i < n; i++) {
 		if (!t[i].timed_ns)
 			continue;
-		ns += t[i].timed_ns;
+		med += t[i].timed_ns;
+		mean += t[i].mean_ns;
 		ok++;
 	}
 	kfree(t);
 	kvfree_rcu_barrier();
-	return ok ? div_u64(ns, ok) : -1;
+	if (!ok)
+		return;
+	snprintf(buf, sizeof(buf), "%s_ns", name);
+	metricf("enqueue", buf, div_u64(med, ok));
+	snprintf(buf, sizeof(buf), "%s_mean_ns", name);
+	metricf("enqueue", buf, div_u64(mean, ok));
 }
 
 static void bench_enqueue(void)
 {
-	metric("enqueue_1t_ns", enqueue_phase(1));
-	metric("enqueue_nt_ns", enqueue_phase(num_online_cpus()));
+	enq_shuffle = false;
+	enqueue_phase("1t", 1);
+	enqueue_phase("nt", num_online_cpus());
+	enq_shuffle = true;
+	enqueue_phase("shuf_1t", 1);
+	enqueue_phase("shuf_nt", num_online_cpus());
 }
 
-/* Destroy latency under another cache's flood. */
+/* ------------------------------------------------------------------ */
+/* Destroy latency under another cache's flood.                        */
+
 #define GP_SAMPLES	9
 static struct kmem_cache *flood_cache;
 
@@ -614,21 +917,37 @@ static int flood_thread(void *arg)
 	return 0;
 }
 
-static u64 pct(u64 *v, unsigned int n, unsigned int p)
+/* A cache with eight kfree_rcu()'d objects. */
+static struct kmem_cache *destroy_cache(void)
 {
-	return n ? v[min(n - 1, n * p / 100)] : 0;
+	struct kmem_cache *s = kmem_cache_create("kfrb_destroy", 192, 0, 0,
+						 NULL);
+	struct bench_obj *obj;
+	unsigned int j;
+
+	for (j = 0; s && j < 8; j++) {
+		obj = kmem_cache_alloc(s, GFP_KERNEL);
+		if (obj)
+			kfree_rcu(obj, rh);
+	}
+	return s;
 }
 
+/*
+ * Two phases of @rounds rounds each, under the same flood: rounds that
+ * time kmem_cache_destroy() alone, then rounds that time the kfree_rcu()
+ * barrier on the cache alone (the destroy after it is not timed).
+ */
 static void bench_destroy(void)
 {
 	struct task_struct *flooder;
-	struct bench_obj *obj;
+	struct bench_counts c0;
 	struct kmem_cache *s;
-	unsigned int r, j, k;
+	unsigned int r, nd = 0, nb = 0, j, k;
 	u64 *lat, *bar, t0, gp[GP_SAMPLES];
 
 	lat = kcalloc(rounds, sizeof(*lat), GFP_KERNEL);
-	bar = kcalloc(rounds / 2 + 1, sizeof(*bar), GFP_KERNEL);
+	bar = kcalloc(rounds, sizeof(*bar), GFP_KERNEL);
 	flood_cache = kmem_cache_create("kfrb_flood", 128, 0, 0, NULL);
 	if (!lat || !bar || !flood_cache || num_online_cpus() < 2)
 		return;
@@ -640,23 +959,24 @@ static void bench_destroy(void)
 	wake_up_process(flooder);
 	msleep(100);
 
+	counts_take(&c0);
 	for (r = 0; r < rounds; r++) {
-		s = kmem_cache_create("kfrb_destroy", 192, 0, 0, NULL);
+		s = destroy_cache();
 		if (!s)
 			break;
-		for (j = 0; j < 8; j++) {
-			obj = kmem_cache_alloc(s, GFP_KERNEL);
-			if (obj)
-				kfree_rcu(obj, rh);
-		}
 		t0 = ktime_get_ns();
-		if (r & 1) {
-			/* Odd rounds: the kfree_rcu() barrier part alone. */
-			kvfree_rcu_barrier_on_cache(s);
-			bar[r / 2] = ktime_get_ns() - t0;
-		}
 		kmem_cache_destroy(s);
-		lat[r] = ktime_get_ns() - t0;
+		lat[nd++] = ktime_get_ns() - t0;
+	}
+	counts_report("destroy", &c0, 0);
+	for (r = 0; r < rounds; r++) {
+		s = destroy_cache();
+		if (!s)
+			break;
+		t0 = ktime_get_ns();
+		kvfree_rcu_barrier_on_cache(s);
+		bar[nb++] = ktime_get_ns() - t0;
+		kmem_cache_destroy(s);
 	}
 	/* The floor: one grace period, normal and expedited, same flood. */
 	for (j = 0; j < 2; j++) {
@@ -677,17 +997,19 @@ static void bench_destroy(void)
 	kvfree_rcu_barrier();
 	kmem_cache_destroy(flood_cache);
 
-	sort(lat, r, sizeof(*lat), cmp_u64, NULL);
-	metric("destroy_median_us", div_u64(pct(lat, r, 50), NSEC_PER_USEC));
-	metric("destroy_p99_us", div_u64(pct(lat, r, 99), NSEC_PER_USEC));
-	sort(bar, r / 2, sizeof(*bar), cmp_u64, NULL);
+	sort(lat, nd, sizeof(*lat), cmp_u64, NULL);
+	metric("destroy_median_us", div_u64(pct(lat, nd, 50), NSEC_PER_USEC));
+	metric("destroy_p99_us", div_u64(pct(lat, nd, 99), NSEC_PER_USEC));
+	sort(bar, nb, sizeof(*bar), cmp_u64, NULL);
 	metric("destroy_barrier_median_us",
-	       div_u64(pct(bar, r / 2, 50), NSEC_PER_USEC));
+	       div_u64(pct(bar, nb, 50), NSEC_PER_USEC));
 	kfree(bar);
 	kfree(lat);
 }
 
-/* Objects watched until their release zeroes their canary. */
+/* ------------------------------------------------------------------ */
+/* Objects watched until their release zeroes their canary.            */
+
 struct watched {
 	struct bench_obj *obj;
 	u64 canary;
@@ -747,46 +1069,69 @@ static bool watch_setup(const char *name)
 	return watch_cache;
 }
 
-/* Release times in ms (timeout_ms for unreleased objects), sorted. */
-static unsigned int watch_report(struct watched *w, unsigned int n,
-				 u64 *ms)
+/*
+ * Release times in ms of the released objects, sorted, into @ms; returns
+ * how many were released.  An unreleased object has no time: it is
+ * counted apart, and a percentile over none is printed as -1.
+ */
+static unsigned int watch_report(struct watched *w, unsigned int n, u64 *ms)
 {
-	unsigned int i, left = 0;
+	unsigned int i, rel = 0;
 
-	for (i = 0; i < n; i++) {
-		if (!w[i].t_rel)
-			left++;
-		ms[i] = w[i].t_rel ?
-			div_u64(w[i].t_rel - w[i].t_add, NSEC_PER_MSEC) :
-			timeout_ms;
-	}
-	sort(ms, n, sizeof(*ms), cmp_u64, NULL);
-	return left;
+	for (i = 0; i < n; i++)
+		if (w[i].t_rel)
+			ms[rel++] = div_u64(w[i].t_rel - w[i].t_add,
+					    NSEC_PER_MSEC);
+	sort(ms, rel, sizeof(*ms), cmp_u64, NULL);
+	return rel;
+}
+
+static s64 pct_or_none(u64 *ms, unsigned int n, unsigned int p)
+{
+	return n ? (s64)pct(ms, n, p) : -1;
 }
 
 static struct watched *sparse_w;
-static unsigned int sparse_events;
+static unsigned int sparse_events, sparse_fillers;
 
+/*
+ * Add one object every sparse_gap_us and watch.  With fill=1, once the
+ * watched objects are in, unwatched objects of the same cache follow at
+ * the same rate until every watched one is released or the time is up.
+ */
 static int sparse_thread(void *arg)
 {
 	struct watched *w = sparse_w;
-	unsigned int added = 0, found, events = 0, released = 0;
+	unsigned int added = 0, found, events = 0, released = 0, fillers = 0;
 	u64 next = ktime_get_ns(), deadline = 0;
-	struct bench_obj *reused;
+	struct bench_obj *reused, *obj;
+	bool fresh;
 
 	bench_thread_start();
 	while (released < sparse_objs) {
 		reused = NULL;
-		if (added < sparse_objs && ktime_get_ns() >= next) {
-			watch_add(&w[added], added);
-			reused = w[added].obj;
-			added++;
+		fresh = false;
+		if (ktime_get_ns() >= next) {
+			if (added < sparse_objs) {
+				watch_add(&w[added], added);
+				reused = w[added].obj;
+				fresh = true;
+				added++;
+				if (added == sparse_objs)
+					deadline = ktime_get_ns() +
+						   (u64)timeout_ms * NSEC_PER_MSEC;
+			} else if (fill) {
+				obj = kmem_cache_alloc(watch_cache, GFP_KERNEL);
+				if (obj) {
+					reused = obj;
+					kfree_rcu(obj, rh);
+					fillers++;
+				}
+			}
 			next += (u64)sparse_gap_us * NSEC_PER_USEC;
-			if (added == sparse_objs)
-				deadline = ktime_get_ns() +
-					   (u64)timeout_ms * NSEC_PER_MSEC;
 		}
-		found = watch_poll(w, added - (reused ? 1 : 0), reused);
+		/* Not the object just added: its canary is in place. */
+		found = watch_poll(w, added - fresh, reused);
 		if (found)
 			events++;
 		released += found;
@@ -795,6 +1140,7 @@ static int sparse_thread(void *arg)
 		usleep_range(100, 200);
 	}
 	sparse_events = events;
+	sparse_fillers = fillers;
 	bench_thread_end(arg);
 	return 0;
 }
@@ -802,8 +1148,9 @@ static int sparse_thread(void *arg)
 static void bench_sparse(void)
 {
 	static struct bench_thread t;
+	struct bench_counts c0;
 	struct watched *w;
-	unsigned int left;
+	unsigned int rel;
 	u64 *ms;
 
 	if (!watch_setup("sparse"))
@@ -813,7 +1160,7 @@ static void bench_sparse(void)
 	ms = kcalloc(sparse_objs, sizeof(*ms), GFP_KERNEL);
 	if (!w || !ms)
 		return;
-	/* One thread, which adds and watches, on the second CPU. */
+	/* One thread, which adds and watches, on the last CPU. */
 	WRITE_ONCE(bench_go, false);
 	reinit_completion(&bench_done);
 	atomic_set(&bench_running, 1);
@@ -821,25 +1168,29 @@ static void bench_sparse(void)
 	t.task = kthread_create_on_cpu(sparse_thread, &t, t.cpu, "kfrb/%u");
 	if (IS_ERR(t.task))
 		return;
+	counts_take(&c0);
 	wake_up_process(t.task);
 	WRITE_ONCE(bench_go, true);
 	wake_up_all(&bench_go_wq);
 	bench_wait();
+	counts_report("sparse", &c0, 0);
 
-	left = watch_report(w, sparse_objs, ms);
-	metric("sparse_median_ms", pct(ms, sparse_objs, 50));
-	metric("sparse_p99_ms", pct(ms, sparse_objs, 99));
-	metric("sparse_objs_per_release_x100",
-	       sparse_events ?
-	       div_u64((u64)(sparse_objs - left) * 100, sparse_events) : 0);
-	metric("sparse_unreleased", left);
+	rel = watch_report(w, sparse_objs, ms);
+	metric("sparse_median_ms", pct_or_none(ms, rel, 50));
+	metric("sparse_p99_ms", pct_or_none(ms, rel, 99));
+	metric("sparse_unreleased", sparse_objs - rel);
+	metric("sparse_watched_per_release_x100", sparse_events ?
+	       div_u64((u64)rel * 100, sparse_events) : 0);
+	metric("sparse_fillers", sparse_fillers);
 	kfree(ms);
 	kfree(w);
 	kvfree_rcu_barrier();
 	kmem_cache_destroy(watch_cache);
 }
 
-/* Idle CPUs: each CPU but the first frees a few objects, then idles. */
+/* ------------------------------------------------------------------ */
+/* Idle CPUs: each CPU but the first frees a few objects, then idles.  */
+
 static struct watched *idle_w;
 
 static int idle_thread(void *arg)
@@ -854,9 +1205,22 @@ static int idle_thread(void *arg)
 	return 0;
 }
 
+/* Function-call IPIs received by every online CPU but the first. */
+static unsigned long idle_cpus_ipis(void)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu != cpumask_first(cpu_online_mask))
+			sum += bench_ipis_cpu(cpu);
+	return sum;
+}
+
 static void bench_idle(void)
 {
-	unsigned int n = num_online_cpus(), total, released = 0, left;
+	unsigned int n = num_online_cpus(), total, released = 0, rel;
+	unsigned long ipi0, ipi1;
 	struct bench_thread *t;
 	u64 deadline, *ms;
 	int cpu;
@@ -890,15 +1254,21 @@ static void bench_idle(void)
 	WRITE_ONCE(bench_go, true);
 	wake_up_all(&bench_go_wq);
 	bench_wait();
+	ipi0 = idle_cpus_ipis();
 
 	deadline = ktime_get_ns() + (u64)timeout_ms * NSEC_PER_MSEC;
 	while (released < total && ktime_get_ns() < deadline) {
 		released += watch_poll(idle_w, total, NULL);
 		usleep_range(500, 1000);
 	}
-	left = watch_report(idle_w, total, ms);
-	metric("idle_max_ms", ms[total - 1]);
-	metric("idle_unreleased", left);
+	/* Steady state: the releases are over (or the time is up). */
+	ipi1 = idle_cpus_ipis();
+	msleep(steady_ms);
+	rel = watch_report(idle_w, total, ms);
+	metric("idle_max_ms", pct_or_none(ms, rel, 100));
+	metric("idle_unreleased", total - rel);
+	metric("idle_ipis", ipi1 - ipi0);
+	metric("idle_steady_ipis", idle_cpus_ipis() - ipi1);
 	kfree(t);
 	kfree(ms);
 	kfree(idle_w);
@@ -921,6 +1291,7 @@ static int __init kfree_rcu_bench_init(void)
 		void (*fn)(void);
 	} w[] = {
 		{ "mixed", bench_mixed },
+		{ "collide", bench_collide },
 		{ "enqueue", bench_enqueue },
 		{ "destroy", bench_destroy },
 		{ "sparse", bench_sparse },
