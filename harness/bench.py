@@ -106,8 +106,9 @@ def write_csv(base, rows, raw):
         for r in rows:
             ci = r['ci'] or (None, None)
             c.writerow([r['metric'], bs.fmt(r['stock'], r['metric']),
-                        bs.fmt(r['patched'], r['metric']), bs.fmt(r['ratio']),
-                        bs.fmt(ci[0]), bs.fmt(ci[1]), r['rounds'], r['goal'],
+                        bs.fmt(r['patched'], r['metric']),
+                        bs.fmt(r['ratio'], inf='inf'), bs.fmt(ci[0], inf='inf'),
+                        bs.fmt(ci[1], inf='inf'), r['rounds'], r['goal'],
                         r['met'], r['what']])
 
 
@@ -274,7 +275,8 @@ def main():
         if not os.path.exists(f):
             die('no results yet: run `make bench SIZE=%s` first' % args.size)
         with open(f) as fh:
-            raw = [(int(x[0]), x[1], x[2], int(x[3]))
+            raw = [(int(x[0]), x[1], x[2],
+                    x[3] if x[3] == 'cap' else int(x[3]))
                    for x in list(csv.reader(fh))[1:]]
         info = json.load(open(f.replace('-raw.csv', '-info.json')))
         rows = bs.summarise(raw, info['seed'])

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The benchmark's statistics and its table.
 
-Per metric and kernel, the median over rounds.  A value of -1 is a capped
+Per metric and kernel, the median over rounds.  A value "cap" is a capped
 figure (a percentile over objects of which none was released): it sorts
 above every value and prints as "cap", and a ratio with a capped side is
 not computed.  The ratio is patched/stock of the medians, with a 95%
@@ -23,7 +23,7 @@ BOOTSTRAP = 2000
 
 
 def value(v):
-    return CAP if v == -1 else v
+    return CAP if v == 'cap' else v
 
 
 def ratio(p, s):

@@ -149,7 +149,7 @@ SMALL_WORKLOADS = [w for w in TABLE_WORKLOADS
 
 # Metrics of a counts-only workload: figures that an overcommitted host
 # (16 vCPUs on fewer cores) does not distort.
-COUNT_METRICS = ('gps', 'exp_gps', 'ipis', 'cbs_per_mfree',
+COUNT_METRICS = ('gps', 'exp_gps', 'ipis', 'cbs_per_mfree', 'freed_alone',
                  'objs_per_release_x100', 'pages_per_kobj_x100',
                  'held_peak_kb', 'storage_peak_kb', 'alloc_fails')
 
@@ -302,10 +302,11 @@ def parse(workload, text):
     """The metrics of one boot's console, and '_'-prefixed facts."""
     spec = WORKLOADS[workload]
     m = {}
-    for k, v in re.findall(r'kfree_rcu_bench: metric (\S+) (-?\d+)', text):
+    for k, v in re.findall(r'kfree_rcu_bench: metric (\S+) (-?\d+|cap)\b',
+                           text):
         if k.startswith(spec.base + '_'):
             k = workload + k[len(spec.base):]
-        m[k] = int(v)
+        m[k] = v if v == 'cap' else int(v)
     r = RCUSCALE.search(text)
     if r and spec.base == 'hold':
         m[workload + '_time_ms'] = int(r.group(1)) // 1000000

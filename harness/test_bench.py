@@ -50,7 +50,7 @@ class Stats(unittest.TestCase):
         self.assertEqual(r['met'], 'NO')
 
     def test_capped_prints_cap_and_no_ratio(self):
-        r = row(rounds('sparse_median_ms', [-1] * 7, [500] * 7),
+        r = row(rounds('sparse_median_ms', ['cap'] * 7, [500] * 7),
                 'sparse_median_ms')
         self.assertEqual(bs.fmt(r['stock']), 'cap')
         self.assertIsNone(r['ratio'])
@@ -94,6 +94,14 @@ class Parse(unittest.TestCase):
         self.assertEqual(m['mixed-smp16_gps'], 7)
         # Counts only: no time on an overcommitted host.
         self.assertNotIn('mixed-smp16_time_ms', m)
+
+    def test_cap_token_and_negative_values(self):
+        m = bw.parse('idle', 'kfree_rcu_bench: metric idle_max_ms cap\n'
+                     'kfree_rcu_bench: metric idle_x -1\n')
+        self.assertEqual(m['idle_max_ms'], 'cap')
+        self.assertEqual(m['idle_x'], -1)
+        r = row(rounds('idle_x', [-1] * 7, [-2] * 7), 'idle_x')
+        self.assertEqual(bs.fmt(r['stock']), '-1')
 
     def test_splat_counted(self):
         m = bw.parse('mixed', 'WARNING: CPU: 1 PID: 1 at mm/x.c\n')

@@ -82,7 +82,8 @@ extern struct kfree_batch kvfree_rcu_batch;
 /*
  * Stock 7.3, from the benchmark's stock-only commit: bytes of rcu_free
  * sheaves in use for kfree_rcu(), pages of pointers held, bytes allocated
- * for either, release calls and the objects they released.
+ * for either, bulk releases (a sheaf, a kfree_bulk()) and the objects they
+ * released, and objects freed one at a time.
  */
 enum {
 	KFRB_SHEAF_BYTES,
@@ -90,6 +91,7 @@ enum {
 	KFRB_ALLOC_BYTES,
 	KFRB_RELEASES,
 	KFRB_RELEASED,
+	KFRB_ALONE,
 	KFRB_NR,
 };
 
@@ -100,7 +102,8 @@ extern atomic_long_t kfree_rcu_bench_stock[KFRB_NR];
 
 /* Counted in __call_rcu_common() by this benchmark's patch to RCU. */
 DECLARE_PER_CPU(unsigned long, kfree_rcu_bench_ncbs);
-/* kernel/rcu/tree.c: the expedited grace-period sequence. */
+/* kernel/rcu/tree.c: the normal and expedited grace-period sequences. */
+unsigned long rcu_get_gp_seq(void);
 unsigned long rcu_exp_batches_completed(void);
 
 static char *workload = "";
@@ -161,6 +164,12 @@ static void metric(const char *name, s64 value)
 	pr_info("metric %s %lld\n", name, value);
 }
 
+/* A figure with no value below the cap: nothing was released. */
+static void metric_cap(const char *name)
+{
+	pr_info("metric %s cap\n", name);
+}
+
 static void metricf(const char *w, const char *name, s64 value)
 {
 	char buf[64];
@@ -176,8 +185,9 @@ struct bench_store {
 	unsigned long held;		/* bytes of storage now */
 	unsigned long held_nonslab;	/* of which outside slab memory */
 	unsigned long alloc;		/* bytes of storage allocated so far */
-	unsigned long releases;		/* release calls so far */
+	unsigned long releases;		/* bulk releases so far */
 	unsigned long released;		/* objects they released */
+	unsigned long alone;		/* objects freed one at a time */
 };
 
 static void bench_store(struct bench_store *st)
@@ -186,12 +196,19 @@ static void bench_store(struct bench_store *st)
 	unsigned long v[KFREE_BATCH_NR_STATS];
 
 	kfree_batch_get_stats(&kvfree_rcu_batch, v);
-	/* Batch pages come from the page allocator, not from slabs. */
-	st->held = v[KFREE_BATCH_PAGES] * PAGE_SIZE;
+	/*
+	 * Batch pages come from the page allocator, not from slabs.  Taken
+	 * on one CPU and freed on another, they are summed without a
+	 * snapshot: near zero the sum may dip below it for a moment.
+	 */
+	st->held = max_t(long, v[KFREE_BATCH_PAGES], 0) * PAGE_SIZE;
 	st->held_nonslab = st->held;
 	st->alloc = v[KFREE_BATCH_PAGES_ALLOCATED] * PAGE_SIZE;
+	/* Fallback objects are freed one at a time (the workloads here
+	 * free no vmalloc objects, whose batches are freed one by one). */
 	st->releases = v[KFREE_BATCH_BULK_FREES];
-	st->released = v[KFREE_BATCH_RELEASED];
+	st->alone = v[KFREE_BATCH_FALLBACKS];
+	st->released = v[KFREE_BATCH_RELEASED] - st->alone;
 #else
 	long v[KFRB_NR];
 	int i;
@@ -204,6 +221,7 @@ static void bench_store(struct bench_store *st)
 	st->alloc = v[KFRB_ALLOC_BYTES];
 	st->releases = v[KFRB_RELEASES];
 	st->released = v[KFRB_RELEASED];
+	st->alone = v[KFRB_ALONE];
 #endif
 }
 
@@ -240,8 +258,9 @@ static u64 bench_ncbs(void)
 /*
  * Counts over a workload: normal and expedited grace periods, call_rcu()
  * callbacks, function-call IPIs, and the deferred-free releases.  Grace
- * periods from their sequence counters, which step by four (two low bits
- * of state) per grace period.
+ * periods from their sequence counters (rcu_state.gp_seq and
+ * .expedited_sequence), whose count above the two low bits of state
+ * steps once when a grace period ends.
  */
 struct bench_counts {
 	unsigned long gp, exp, ipis;
@@ -251,7 +270,7 @@ struct bench_counts {
 
 static void counts_take(struct bench_counts *c)
 {
-	c->gp = get_state_synchronize_rcu();
+	c->gp = rcu_get_gp_seq();
 	c->exp = rcu_exp_batches_completed();
 	c->ipis = bench_ipis();
 	c->cbs = bench_ncbs();
@@ -266,12 +285,13 @@ static void counts_report(const char *w, const struct bench_counts *c0,
 	unsigned long rel;
 
 	counts_take(&c);
-	metricf(w, "gps", (long)(c.gp - c0->gp) / 4);
-	metricf(w, "exp_gps", (long)(c.exp - c0->exp) / 4);
+	metricf(w, "gps", (c.gp >> 2) - (c0->gp >> 2));
+	metricf(w, "exp_gps", (c.exp >> 2) - (c0->exp >> 2));
 	metricf(w, "ipis", c.ipis - c0->ipis);
 	rel = c.st.releases - c0->st.releases;
 	metricf(w, "objs_per_release_x100", rel ?
 		div_u64((u64)(c.st.released - c0->st.released) * 100, rel) : 0);
+	metricf(w, "freed_alone", c.st.alone - c0->st.alone);
 	if (!total)
 		return;
 	metricf(w, "cbs_per_mfree", div64_u64((c.cbs - c0->cbs) * 1000000, total));
@@ -281,7 +301,7 @@ static void counts_report(const char *w, const struct bench_counts *c0,
 }
 
 /*
- * With CONFIG_SLUB_STATS (W=rcuscale-stats, W=mixed-stats), where objects
+ * With CONFIG_SLUB_STATS (rcuscale-stats, mixed-stats), where objects
  * went, from the SLUB counters that this benchmark's patch to mm/slub.c
  * sums over every cache: objects allocated, objects freed to slabs,
  * objects that sheaves took back from slabs, full sheaves put in a barn.
@@ -364,11 +384,39 @@ struct bench_mem {
 	unsigned long max_store;	/* bytes */
 };
 
+/*
+ * Exact counts: the global counters lag the per-CPU deltas by up to a
+ * threshold per CPU (hundreds of KiB on these guests), so add them in.
+ */
+static unsigned long bench_slab_pages(void)
+{
+	struct pglist_data *pgdat;
+	long pages = 0;
+	int cpu;
+
+	for_each_online_pgdat(pgdat) {
+		pages += atomic_long_read(&pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]);
+		for_each_online_cpu(cpu)
+			pages += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
+				->vm_node_stat_diff[NR_SLAB_UNRECLAIMABLE_B];
+	}
+	return max(pages, 0L);
+}
+
+static unsigned long bench_free_pages(void)
+{
+	unsigned long pages = 0;
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		pages += zone_page_state_snapshot(zone, NR_FREE_PAGES);
+	return pages;
+}
+
 static unsigned long bench_held(struct bench_store *st)
 {
 	bench_store(st);
-	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) *
-	       PAGE_SIZE + st->held_nonslab;
+	return bench_slab_pages() * PAGE_SIZE + st->held_nonslab;
 }
 
 static void mem_sample(struct bench_mem *m)
@@ -376,7 +424,7 @@ static void mem_sample(struct bench_mem *m)
 	struct bench_store st;
 	unsigned long nr;
 
-	nr = global_zone_page_state(NR_FREE_PAGES);
+	nr = bench_free_pages();
 	if (nr < m->min_free)
 		m->min_free = nr;
 	nr = bench_held(&st);
@@ -399,7 +447,7 @@ static int mem_thread(void *arg)
 
 static void mem_start(struct bench_mem *m)
 {
-	m->free0 = global_zone_page_state(NR_FREE_PAGES);
+	m->free0 = bench_free_pages();
 	m->min_free = m->free0;
 	m->max_held = 0;
 	m->max_store = 0;
@@ -426,8 +474,7 @@ static void mem_report(const char *w, struct bench_mem *m)
 {
 	unsigned long settled;
 
-	settled = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) *
-		  PAGE_SIZE;
+	settled = bench_slab_pages() * PAGE_SIZE;
 	metricf(w, "held_peak_kb",
 		m->max_held > settled ? (m->max_held - settled) / 1024 : 0);
 	metricf(w, "storage_peak_kb", m->max_store / 1024);
@@ -577,7 +624,6 @@ static int flood_kinds_thread(void *arg)
 		if (!(i % 256))
 			cond_resched();
 	}
-	bench_thread_end(t);
 	if (c) {
 		sort(a_ns, c, sizeof(*a_ns), cmp_u64, NULL);
 		sort(e_ns, c, sizeof(*e_ns), cmp_u64, NULL);
@@ -586,6 +632,7 @@ static int flood_kinds_thread(void *arg)
 	}
 	kfree(a_ns);
 	kfree(e_ns);
+	bench_thread_end(t);
 	return 0;
 }
 
@@ -612,8 +659,10 @@ static void flood_kinds(const char *w)
 	slub_stats_begin();
 	t0 = ktime_get_ns();
 	t = bench_run(flood_kinds_thread, n);
-	if (!t)
+	if (!t) {
+		mem_stop(&mem);
 		return;
+	}
 	bench_wait();
 	tb = ktime_get_ns();
 	kvfree_rcu_barrier();
@@ -1072,7 +1121,7 @@ static bool watch_setup(const char *name)
 /*
  * Release times in ms of the released objects, sorted, into @ms; returns
  * how many were released.  An unreleased object has no time: it is
- * counted apart, and a percentile over none is printed as -1.
+ * counted apart, and a percentile over none is printed as "cap".
  */
 static unsigned int watch_report(struct watched *w, unsigned int n, u64 *ms)
 {
@@ -1086,9 +1135,13 @@ static unsigned int watch_report(struct watched *w, unsigned int n, u64 *ms)
 	return rel;
 }
 
-static s64 pct_or_none(u64 *ms, unsigned int n, unsigned int p)
+static void metric_pct(const char *name, u64 *ms, unsigned int n,
+		       unsigned int p)
 {
-	return n ? (s64)pct(ms, n, p) : -1;
+	if (n)
+		metric(name, pct(ms, n, p));
+	else
+		metric_cap(name);
 }
 
 static struct watched *sparse_w;
@@ -1176,8 +1229,8 @@ static void bench_sparse(void)
 	counts_report("sparse", &c0, 0);
 
 	rel = watch_report(w, sparse_objs, ms);
-	metric("sparse_median_ms", pct_or_none(ms, rel, 50));
-	metric("sparse_p99_ms", pct_or_none(ms, rel, 99));
+	metric_pct("sparse_median_ms", ms, rel, 50);
+	metric_pct("sparse_p99_ms", ms, rel, 99);
 	metric("sparse_unreleased", sparse_objs - rel);
 	metric("sparse_watched_per_release_x100", sparse_events ?
 	       div_u64((u64)rel * 100, sparse_events) : 0);
@@ -1265,7 +1318,7 @@ static void bench_idle(void)
 	ipi1 = idle_cpus_ipis();
 	msleep(steady_ms);
 	rel = watch_report(idle_w, total, ms);
-	metric("idle_max_ms", pct_or_none(ms, rel, 100));
+	metric_pct("idle_max_ms", ms, rel, 100);
 	metric("idle_unreleased", total - rel);
 	metric("idle_ipis", ipi1 - ipi0);
 	metric("idle_steady_ipis", idle_cpus_ipis() - ipi1);

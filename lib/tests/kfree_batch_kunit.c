@@ -476,13 +476,23 @@ static void test_bulk_release(struct kunit *test)
 	struct kfree_batch *kb = new_client(test, &kfree_batch_rcu_ops);
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_bulk", 64);
 	unsigned long released, bulk, pages;
+	void **objs;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	objs = kunit_kmalloc_array(test, 10000, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
 	for (i = 0; i < 10000; i++)
-		kfree_batch_add(kb, kmem_cache_alloc(s, GFP_KERNEL));
-	/* The pages that hold 10000 pending pointers are counted. */
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	/*
+	 * The pages that hold 10000 pending pointers are counted: a reader
+	 * keeps every batch pending until they are.
+	 */
+	rcu_read_lock();
+	for (i = 0; i < 10000; i++)
+		kfree_batch_add(kb, objs[i]);
 	pages = stat(kb, KFREE_BATCH_PAGES);
+	rcu_read_unlock();
 	KUNIT_EXPECT_GE(test, pages, DIV_ROUND_UP(10000 * sizeof(void *), PAGE_SIZE));
 	KUNIT_EXPECT_GE(test, stat(kb, KFREE_BATCH_PAGES_ALLOCATED), pages);
 	kfree_batch_barrier(kb);
