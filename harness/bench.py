@@ -187,6 +187,7 @@ def cmd_all(size, only):
     seed = int(os.environ.get('SEED') or time.time())
     t0 = time.time()
     date = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
+    tree = commit()
     bk.need_kernels(workloads)
     raw, bad, seen_kb = run_rounds(workloads, size, rounds,
                                    random.Random(seed))
@@ -195,7 +196,7 @@ def cmd_all(size, only):
     write_csv(base, rows, raw)
     write_chart(base, rows, size)
     info = dict(size=size, rounds=rounds, seed=seed, date=date,
-                machine=machine(), commit=commit(),
+                machine=machine(), commit=tree,
                 time='%dm%02ds' % divmod(int(time.time() - t0), 60))
     with open(base + '-info.json', 'w') as f:
         json.dump(dict(info, bad=bad, workloads=workloads, only=bool(only)),

@@ -59,7 +59,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
-#include <linux/random.h>
+#include <linux/prandom.h>
 #include <linux/rcupdate.h>
 #include <linux/reboot.h>
 #include <linux/sched/cputime.h>
@@ -846,12 +846,17 @@ subsys_initcall(kfree_rcu_bench_hold);
 
 static bool enq_shuffle;
 
-static void shuffle_ptrs(struct bench_obj **p, unsigned int n)
+/*
+ * A thread's own generator: get_random_u32_below() from every CPU at once
+ * serialises on the not yet seeded base generator early in boot.
+ */
+static void shuffle_ptrs(struct bench_obj **p, unsigned int n,
+			 struct rnd_state *rnd)
 {
 	unsigned int i, j;
 
 	for (i = n - 1; i > 0; i--) {
-		j = get_random_u32_below(i + 1);
+		j = prandom_u32_state(rnd) % (i + 1);
 		swap(p[i], p[j]);
 	}
 }
@@ -867,8 +872,10 @@ static int enqueue_thread(void *arg)
 	struct bench_thread *t = arg;
 	unsigned int i, j, c, n = 0, chunks = DIV_ROUND_UP(objs, ENQ_CHUNK);
 	u64 t0, dt, sum = 0, calls = 0, *per_call;
+	struct rnd_state rnd;
 	struct bench_obj **p;
 
+	prandom_seed_state(&rnd, t->cpu + 1);
 	p = kmalloc_array(ENQ_CHUNK, sizeof(*p), GFP_KERNEL);
 	per_call = kmalloc_array(chunks, sizeof(*per_call), GFP_KERNEL);
 	bench_thread_start();
@@ -883,7 +890,7 @@ static int enqueue_thread(void *arg)
 		}
 		c = j;
 		if (enq_shuffle && c > 1)
-			shuffle_ptrs(p, c);
+			shuffle_ptrs(p, c, &rnd);
 		t0 = ktime_get_ns();
 		for (j = 0; j < c; j++)
 			kfree_rcu(p[j], rh);
