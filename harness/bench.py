@@ -57,6 +57,12 @@ def run_rounds(workloads, size, rounds, rng):
                 if not m['_done']:
                     bad.append('%s %s round %d: did not finish (%s)'
                                % (w, k, rnd, log))
+                neg = [a for a, b in m.items() if not a.startswith('_') and
+                       b != 'cap' and b < 0 and
+                       a.rsplit('_', 1)[-1] in ('gps', 'ipis', 'kb')]
+                if neg:
+                    bad.append('%s %s round %d: negative counts %s (%s)'
+                               % (w, k, rnd, ' '.join(neg), log))
                 if m['_splats']:
                     bad.append('%s %s round %d: %d splat lines (%s)'
                                % (w, k, rnd, m['_splats'], log))

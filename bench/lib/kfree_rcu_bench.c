@@ -259,14 +259,24 @@ static u64 bench_ncbs(void)
  * Counts over a workload: normal and expedited grace periods, call_rcu()
  * callbacks, function-call IPIs, and the deferred-free releases.  Grace
  * periods from their sequence counters (rcu_state.gp_seq and
- * .expedited_sequence), whose count above the two low bits of state
- * steps once when a grace period ends.
+ * .expedited_sequence).
  */
 struct bench_counts {
 	unsigned long gp, exp, ipis;
 	u64 cbs;
 	struct bench_store st;
 };
+
+/*
+ * Grace periods that ended between two reads of a sequence: its count
+ * above the two state bits steps once as each ends.  Sequences start
+ * near their wrap (to catch wrap bugs early), so the arithmetic is
+ * modular.
+ */
+static long gps_ended(unsigned long from, unsigned long to)
+{
+	return (long)((to & ~3UL) - (from & ~3UL)) / 4;
+}
 
 static void counts_take(struct bench_counts *c)
 {
@@ -285,8 +295,8 @@ static void counts_report(const char *w, const struct bench_counts *c0,
 	unsigned long rel;
 
 	counts_take(&c);
-	metricf(w, "gps", (c.gp >> 2) - (c0->gp >> 2));
-	metricf(w, "exp_gps", (c.exp >> 2) - (c0->exp >> 2));
+	metricf(w, "gps", gps_ended(c0->gp, c.gp));
+	metricf(w, "exp_gps", gps_ended(c0->exp, c.exp));
 	metricf(w, "ipis", c.ipis - c0->ipis);
 	rel = c.st.releases - c0->st.releases;
 	metricf(w, "objs_per_release_x100", rel ?
