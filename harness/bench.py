@@ -29,8 +29,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_kernels as bk  # noqa: E402
 import bench_stats as bs  # noqa: E402
-from bench_workloads import (COUNT_ROUNDS, GOAL_ROUNDS, SIZES,  # noqa: E402
-                             SMALL_WORKLOADS, TABLE_WORKLOADS, WORKLOADS)
+from bench_workloads import (COUNT_ROUNDS, GOAL_ROUNDS, REASONS,  # noqa: E402
+                             SIZES, SMALL_WORKLOADS, TABLE_WORKLOADS,
+                             WORKLOADS)
 
 say, die = bk.say, bk.die
 
@@ -174,8 +175,15 @@ def results_md(rows, info, bad, workloads):
     missed = [r for r in rows if r['met'] == 'NO']
     out += ['', 'Goals met: %d; not met: %d%s.' % (
         len(met), len(missed),
-        (' (' + ', '.join(r['metric'] for r in missed) + ')')
+        (' (' + ', '.join(bs.label(r['metric']) for r in missed) + ')')
         if missed else '')]
+    if missed:
+        out += ['', '## Goals not met, and why', '']
+        out += ['- `%s` (%s, goal %s): %s' % (
+            bs.label(r['metric']), bs.fmt(r['ratio'], inf='inf')
+            if not r['goal'].startswith('patched') else
+            bs.fmt(r['patched_worst'], r['metric']), r['goal'],
+            REASONS.get(r['metric'], 'not analysed.')) for r in missed]
     if bad:
         out += ['', '## Problems', ''] + ['- ' + b for b in bad]
     out += ['', '## Workloads', '']

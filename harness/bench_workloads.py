@@ -291,6 +291,66 @@ METRICS = [
      'in a barn'),
 ]
 
+# Why a goal is missed, from the figures of the same run (SLUB_STATS
+# rows, storage and IPI counts).  RESULTS.md prints the reason beside
+# every goal a run misses; a missed goal without one says so.
+REASONS = {
+    'rcuscale_held_peak_kb':
+    "kfree_batch holds more storage and more pending objects: a batch "
+    "page of 511 pointers is sealed when full or after seal_ms, with up to "
+    "its reserve of empty pages per CPU beside it, where 7.3's rcu_free "
+    "sheaf of 60 starts its grace period as soon as it fills (see "
+    "rcuscale_storage_peak_kb and rcuscale_free_drop_kb).",
+    'smallmem_held_peak_kb':
+    "as rcuscale_held_peak_kb: more storage (smallmem_storage_peak_kb) and "
+    "objects waiting for a batch to fill before their grace period starts.",
+    'mixed_cpu_ns_per_obj':
+    "the flooders' own time is higher (mixed_flood_cpu_ns_per_obj): each "
+    "add classifies its object and finds the open batch of its cache among "
+    "a CPU's slots, where 7.3 stores into the cache's own sheaf; the "
+    "release is no cheaper either, as most objects still go back to the "
+    "slabs (mixed-stats_slab_frees_pm).  The interval is wide.",
+    'mixed-rt_cpu_ns_per_obj':
+    "the release costs a third of 7.3's (mixed-rt_release_cpu_ns_per_obj) "
+    "but the flooders' own time, the larger part, is the same "
+    "(mixed-rt_flood_cpu_ns_per_obj).",
+    'collide_objs_per_release_x100':
+    "five caches hash to one 4-way set of open-batch slots: every add of a "
+    "fifth cache seals another cache's batch, so batches hold about 4 "
+    "objects and each takes a page (collide_pages_per_kobj).",
+    'enqueue_1t_ns':
+    "in allocation order both kernels' add is a short per-CPU store: "
+    "parity.  The mean, which also counts refills, is met.",
+    'enqueue_nt_ns':
+    "as enqueue_1t_ns: parity on the median chunk, the mean is met.",
+    'enqueue_shuf_1t_ns':
+    "freed out of order, consecutive objects lie in different slabs: the "
+    "add path's slab memo misses and each add finds the slab and searches "
+    "the slot set, where 7.3 stores into the cache's sheaf.",
+    'enqueue_shuf_1t_mean_ns': "as enqueue_shuf_1t_ns.",
+    'enqueue_shuf_nt_ns': "as enqueue_shuf_1t_ns.",
+    'enqueue_shuf_nt_mean_ns': "as enqueue_shuf_1t_ns.",
+    'destroy-normal_median_us':
+    "with normal grace periods the per-cache barrier still waits for one "
+    "(destroy-normal_gp_us, about a third of 7.3's destroy): 0.2x is "
+    "below one normal grace period under this flood.",
+    'sparse_median_ms':
+    "a batch waits up to kfree_batch.seal_ms (1 s) for company before its "
+    "grace period starts; 7.3's sheaf of this cache fills in 28 frees.",
+    'sparse-fill_median_ms': "as sparse_median_ms.",
+    'idle_steady_ipis':
+    "not attributed yet: the idle CPUs also receive function-call IPIs "
+    "on 7.3 in the same window (see the stock column).",
+    'rcuscale-stats_slab_frees_pm':
+    "both kernels send most objects to the slabs after their grace period "
+    "and refill from them: a node's barn takes at most MAX_FULL_SHEAVES "
+    "(10) full sheaves, and kfree_batch's release puts whole sheaves there "
+    "only while it has room.",
+    'rcuscale-stats_slab_refills_pm': "as rcuscale-stats_slab_frees_pm.",
+    'mixed-stats_slab_frees_pm': "as rcuscale-stats_slab_frees_pm.",
+    'mixed-stats_slab_refills_pm': "as rcuscale-stats_slab_frees_pm.",
+}
+
 # The splats of harness/splats.py, and a cache destroyed with objects left.
 SPLAT = re.compile(splats.SPLAT.pattern + r'|still has objects')
 RCUSCALE = re.compile(r"Total time taken by all kfree'ers: (\d+) ns, "
