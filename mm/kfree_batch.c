@@ -154,6 +154,7 @@ static void kfb_page_free(struct kfree_batch *kb, struct kfree_batch_block *b)
 	this_cpu_dec(kb->pcpu->stats[KFREE_BATCH_PAGES]);
 	free_page((unsigned long)b);
 }
+
 static DEFINE_MUTEX(kfree_batch_clients_lock);
 /* Serialises barriers' sealing: see kfb_seal_all(). */
 static DEFINE_MUTEX(kfb_seal_lock);
