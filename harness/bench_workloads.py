@@ -339,8 +339,10 @@ REASONS = {
     "grace period starts; 7.3's sheaf of this cache fills in 28 frees.",
     'sparse-fill_median_ms': "as sparse_median_ms.",
     'idle_steady_ipis':
-    "not attributed yet: the idle CPUs also receive function-call IPIs "
-    "on 7.3 in the same window (see the stock column).",
+    "most are the clocksource watchdog, which under TCG reads the TSC of "
+    "other CPUs by function call, on both kernels: booted with "
+    "tsc=reliable (no watchdog), two boots each gave stock 0 and 0, "
+    "patched 0 and 1.  That one IPI is not attributed yet.",
     'rcuscale-stats_slab_frees_pm':
     "both kernels send most objects to the slabs after their grace period "
     "and refill from them: a node's barn takes at most MAX_FULL_SHEAVES "
