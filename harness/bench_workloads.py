@@ -170,7 +170,9 @@ METRICS = [
     ('rcuscale_ipis', '', 'rcuscale: function-call IPIs, boot to barrier'),
     ('rcuscale_held_peak_kb', '<= 1.0',
      'rcuscale: peak memory held for deferred frees (slab + storage), '
-     'over settled slab'),
+     'over the slab left once every cache is shrunk'),
+    ('rcuscale_cached_kb', '', 'rcuscale: slab memory that shrinking every '
+     "cache's sheaves and barns gave back at the end"),
     ('rcuscale_storage_peak_kb', '',
      'rcuscale: peak deferred-free storage (sheaves, pages of pointers, '
      'batch pages with reserve)'),
@@ -204,7 +206,9 @@ METRICS = [
     ('mixed_pages_per_kobj_x100', '', 'mixed: storage allocated, pages per '
      '1000 objects'),
     ('mixed_held_peak_kb', '<= 1.0', 'mixed: peak memory held for deferred '
-     'frees, over settled slab'),
+     'frees, over the slab left once every cache is shrunk'),
+    ('mixed_cached_kb', '', "mixed: slab memory that shrinking every cache's "
+     'sheaves and barns gave back at the end'),
     ('mixed_storage_peak_kb', '', 'mixed: peak deferred-free storage'),
     ('mixed_free_drop_kb', '', 'mixed: deepest drop of free memory'),
     ('mixed-nobacklog_cpu_ns_per_obj', '', 'mixed, backlog out of reach: '

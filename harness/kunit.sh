@@ -3,7 +3,8 @@
 #
 # kunit.sh ARCH [VARIANT] [SUITE-FILTER]
 # Build and run our KUnit suites with the kernel's own kunit.py.
-#   ARCH     um or x86_64 (x86_64 runs under QEMU with -smp 4)
+#   ARCH     um or x86_64 (x86_64 runs under QEMU with -smp 4; plain on
+#            two NUMA nodes)
 #   VARIANT  plain (default), debug (lockdep, PROVE_RCU, KASAN, debug
 #            objects), rt (PREEMPT_RT), lazy (RCU_LAZY, RCU_NOCB_CPU, the
 #            suite as a module: build only, harness/kunit-module.sh runs it)
@@ -40,14 +41,23 @@ for k in ${KUNIT_EXTRA_KUNITCONFIG:-}; do
 done
 case "$arch" in
 um) ;;
-x86_64) args+=(--qemu_args="-smp 4" --qemu_args="-m 2048"
+x86_64) args+=(--qemu_args="-smp 4,sockets=2,cores=2,threads=1"
+		--qemu_args="-m 2048"
 		--kconfig_add=CONFIG_SMP=y --kconfig_add=CONFIG_NR_CPUS=8)
 	# TCG unless KVM=1: see harness/qemu/qemu-system-x86_64.
 	export PATH=$KFB_ROOT/harness/qemu:$PATH ;;
 *) die "ARCH=$arch: KUnit runs on um or x86_64" ;;
 esac
 case "$variant" in
-plain) ;;
+# Two NUMA nodes of two CPUs each, one socket each: releases on the
+# unbound worker meet objects of the other node.
+plain)	if [ "$arch" = x86_64 ]; then
+		args+=(--kconfig_add=CONFIG_PCI=y --kconfig_add=CONFIG_NUMA=y
+		       --qemu_args="-object memory-backend-ram,id=m0,size=1G"
+		       --qemu_args="-object memory-backend-ram,id=m1,size=1G"
+		       --qemu_args="-numa node,nodeid=0,cpus=0-1,memdev=m0"
+		       --qemu_args="-numa node,nodeid=1,cpus=2-3,memdev=m1")
+	fi ;;
 debug)
 	for c in DEBUG_KERNEL PROVE_LOCKING PROVE_RCU KASAN KASAN_GENERIC \
 		 DEBUG_OBJECTS DEBUG_OBJECTS_RCU_HEAD DEBUG_ATOMIC_SLEEP \

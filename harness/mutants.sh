@@ -3,7 +3,8 @@
 #
 # Break the engine on purpose and check that a named KUnit case catches
 # each break.  A mutant is one or more sed expressions on mm/kfree_batch.c
-# in the prepared tree; the suite runs under x86_64 QEMU -smp 4.
+# in the prepared tree (an expression "file=mm/slub.c" makes the ones after
+# it edit that file instead); the suite runs under x86_64 QEMU -smp 4.
 #
 # First the unmutated suite runs: it must be green, or nothing below means
 # anything.  Then, for each mutant, every expression must change the file
@@ -19,6 +20,8 @@ set -uo pipefail
 
 tree=$(kfb_tree)
 f=mm/kfree_batch.c
+# Every file a mutant may edit.
+files=(mm/kfree_batch.c mm/slub.c)
 rep=$O/reports
 mkdir -p "$rep"
 json=$rep/kunit-x86_64-plain.json
@@ -54,9 +57,12 @@ mutants=(
 "debugfs-under-mutex@a client's debugfs files are removed under the mutex their readers take@test_destroy_while_debugfs_read@kfree_batch.test_destroy_while_debugfs_read@s/^\tdir = kb->debugfs;/\tdir = NULL;\n\tdebugfs_remove_recursive(kb->debugfs);/"
 "leak-warn-unlimited@every bad pointer is warned about@test_bad_input_ratelimited@kfree_batch.test_bad_input_ratelimited@s/^\tif (!__ratelimit(\&rs))/\tif (0 \&\& !__ratelimit(\&rs))/"
 "offline-keeps-reserve@a CPU that goes offline keeps its reserve pages@test_offline_cpu_reserve@kfree_batch.test_offline_cpu_reserve@/^static int kfb_cpu_dead/,/^}/{/^\t\tkc->reserve = NULL;/d;/^\t\tkc->nr_reserve = 0;/d;s/^\t\treserve = kc->reserve;/\t\treserve = NULL;/}"
+"reuse-ignores-cap@a barn keeps released sheaves beyond MAX_FULL_SHEAVES whatever slab_reuse_kb says@test_reuse_cap@kfree_batch.test_reuse_cap@file=mm/slub.c@s/^\tif (over \&\& atomic_long_add_return(charge, \&slab_reuse_bytes) >$/\tif (0 \&\& atomic_long_add_return(charge, \&slab_reuse_bytes) >/@s/^\t\t    sheaf_reuse_charge(s) > slab_reuse_limit())$/\t\t    sheaf_reuse_charge(s) > slab_reuse_limit() \&\& 0)/"
+"reuse-not-given-back@a full sheaf an allocation takes keeps its charge to slab_reuse_kb@test_reuse_cap@kfree_batch.test_reuse_cap@file=mm/slub.c@/^static inline void barn_take_full/,/^}/s/^\t\tatomic_long_sub(sheaf_reuse_charge(sheaf->cache),/\t\tatomic_long_sub(0 * sheaf_reuse_charge(sheaf->cache),/"
+"reuse-no-shrinker@the slab-reuse shrinker leaves the kept sheaves in the barns@test_reuse_shrinker@kfree_batch.test_reuse_shrinker@file=mm/slub.c@s/^\t\t\t\tbytes += barn_trim_reuse(s, barn);/\t\t\t\tbytes += 0;/"
 )
 
-restore() { git -C "$tree" checkout -q -- "$f"; }
+restore() { git -C "$tree" checkout -q -- "${files[@]}"; }
 trap restore EXIT
 restore
 
@@ -78,11 +84,15 @@ for m in "${mutants[@]}"; do
 	# MUTANTS="name ..." runs only those (rerun one that failed).
 	[ -n "${MUTANTS:-}" ] && [[ " $MUTANTS " != *" $name "* ]] && continue
 	restore
-	stale=""
+	stale="" mf=$f
 	for expr in "${parts[@]:4}"; do
-		before=$(md5sum < "$tree/$f")
-		sed -i "$expr" "$tree/$f"
-		[ "$(md5sum < "$tree/$f")" = "$before" ] && stale="$stale [$expr]"
+		if [[ $expr == file=* ]]; then
+			mf=${expr#file=}
+			continue
+		fi
+		before=$(md5sum < "$tree/$mf")
+		sed -i "$expr" "$tree/$mf"
+		[ "$(md5sum < "$tree/$mf")" = "$before" ] && stale="$stale [$mf: $expr]"
 	done
 	if [ -n "$stale" ]; then
 		echo "  MUTANT  $name: ERROR: an expression matches nothing (update harness/mutants.sh):$stale"

@@ -475,16 +475,25 @@ static void mem_stop(struct bench_mem *m)
 	mem_sample(m);
 }
 
+void kfree_rcu_bench_shrink_all(void);
+
 /*
- * After kvfree_rcu_barrier(): the peak over the slab memory that stays
- * (deferred-free storage that stays, such as a reserve, is not taken
- * off), the storage's own peak, and the deepest drop of free memory.
+ * After kvfree_rcu_barrier(), and once every cache's CPU sheaves and
+ * barns went back to the slabs (on both kernels; objects that wait in a
+ * barn for reuse after a release count as held, not as settled): the peak
+ * over the slab memory that stays (deferred-free storage that stays, such
+ * as a reserve, is not taken off), what the shrink gave back, the
+ * storage's own peak, and the deepest drop of free memory.  It changes
+ * the slab counters: after slub_stats_end().
  */
 static void mem_report(const char *w, struct bench_mem *m)
 {
-	unsigned long settled;
+	unsigned long before, settled;
 
+	before = bench_slab_pages() * PAGE_SIZE;
+	kfree_rcu_bench_shrink_all();
 	settled = bench_slab_pages() * PAGE_SIZE;
+	metricf(w, "cached_kb", before > settled ? (before - settled) / 1024 : 0);
 	metricf(w, "held_peak_kb",
 		m->max_held > settled ? (m->max_held - settled) / 1024 : 0);
 	metricf(w, "storage_peak_kb", m->max_store / 1024);
@@ -703,8 +712,8 @@ static void flood_kinds(const char *w)
 	metricf(w, "softirq_ns_per_obj", div64_u64(softirq, total));
 	metricf(w, "alloc_fails", fails);
 	counts_report(w, &c0, total);
-	mem_report(w, &mem);
 	slub_stats_end(w);
+	mem_report(w, &mem);
 	kfree(t);
 }
 
@@ -828,8 +837,8 @@ static int hold_power_off(struct notifier_block *nb, unsigned long action,
 	metric("hold_barrier_ms", div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 	mem_stop(&hold_mem);
 	counts_report("hold", &hold_c0, 0);
-	mem_report("hold", &hold_mem);
 	slub_stats_end("hold");
+	mem_report("hold", &hold_mem);
 	bench_kfree_batch_stats();
 	return NOTIFY_DONE;
 }

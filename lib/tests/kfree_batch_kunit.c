@@ -1390,6 +1390,164 @@ static void test_shrinker_flushes(struct kunit *test)
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
+
+/*
+ * Objects a release gives back whole sheaves of wait in the barn for the
+ * next allocations, beyond MAX_FULL_SHEAVES while slab_reuse_kb allows
+ * (SLUB, mm/slub.c).  Seen from outside, as /proc/slabinfo shows it: the
+ * released objects stay active in their slabs until allocations take
+ * them, and those allocations take no new slab.  Built in only:
+ * slab_reuse_kb and get_slabinfo() are not exported.
+ */
+#define REUSE_SHEAVES 40
+
+struct reuse {
+	struct kfree_batch *kb;
+	struct kmem_cache *s;
+	void **objs;
+	unsigned int n;
+};
+
+/*
+ * On one CPU, so that the objects an allocation takes back come from the
+ * barn of the node they were allocated on.
+ */
+static bool reuse_init(struct kunit *test, struct reuse *r, const char *name)
+{
+	const struct cpumask *here = cpumask_of(raw_smp_processor_id());
+
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, here), 0);
+	r->kb = new_client(test, &kfree_batch_rcu_ops);
+	r->s = new_cache(name, 64);
+	KUNIT_ASSERT_NOT_NULL(test, r->s);
+	if (!r->s->sheaf_capacity || IS_ENABLED(CONFIG_KASAN_GENERIC)) {
+		/* No barn; or KASAN keeps freed objects in its quarantine. */
+		kmem_cache_destroy(r->s);
+		return false;
+	}
+	r->n = REUSE_SHEAVES * r->s->sheaf_capacity;
+	r->objs = kunit_kmalloc_array(test, r->n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->objs);
+	return true;
+}
+
+static void reuse_alloc(struct kunit *test, struct reuse *r)
+{
+	for (unsigned int i = 0; i < r->n; i++) {
+		r->objs[i] = kmem_cache_alloc(r->s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r->objs[i]);
+	}
+}
+
+/* Release every object through the client; return the active objects. */
+static unsigned long reuse_release(struct reuse *r)
+{
+	struct slabinfo info = {};
+
+	for (unsigned int i = 0; i < r->n; i++)
+		kfree_batch_add(r->kb, r->objs[i]);
+	kfree_batch_barrier(r->kb);
+	get_slabinfo(r->s, &info);
+	return info.active_objs;
+}
+
+static unsigned long reuse_slabs(struct reuse *r)
+{
+	struct slabinfo info = {};
+
+	get_slabinfo(r->s, &info);
+	return info.num_slabs;
+}
+
+static void reuse_done(struct kunit *test, struct reuse *r, unsigned long kb)
+{
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	WRITE_ONCE(slab_reuse_kb, kb);
+	kmem_cache_destroy(r->s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+static void test_release_reuses_sheaves(struct kunit *test)
+{
+	unsigned long kb = READ_ONCE(slab_reuse_kb), active, slabs;
+	struct reuse r;
+
+	if (!reuse_init(test, &r, "kfree_batch_kunit_reuse"))
+		kunit_skip(test, "the cache has no barn, or KASAN quarantines");
+	/* Room for every other cache's too: this case is not about the cap. */
+	WRITE_ONCE(slab_reuse_kb, kb + SZ_64M / SZ_1K);
+	reuse_alloc(test, &r);
+	active = reuse_release(&r);
+	kunit_info(test, "%lu of %u released objects wait for reuse\n",
+		   active, r.n);
+	KUNIT_EXPECT_GE_MSG(test, active, r.n * 3 / 4,
+			    "the released objects went back to their slabs");
+	slabs = reuse_slabs(&r);
+	reuse_alloc(test, &r);
+	KUNIT_EXPECT_LE_MSG(test, reuse_slabs(&r), slabs,
+			    "the allocations after the release took new slabs");
+	for (unsigned int i = 0; i < r.n; i++)
+		kmem_cache_free(r.s, r.objs[i]);
+	reuse_done(test, &r, kb);
+}
+
+/*
+ * slab_reuse_kb bounds what the barns keep: 0 keeps them at
+ * MAX_FULL_SHEAVES, and a budget of one release's objects keeps them
+ * round after round, as allocations give the budget back.
+ */
+static void test_reuse_cap(struct kunit *test)
+{
+	unsigned long kb = READ_ONCE(slab_reuse_kb), active;
+	struct reuse r;
+	int round;
+
+	if (!reuse_init(test, &r, "kfree_batch_kunit_reuse_cap"))
+		kunit_skip(test, "the cache has no barn, or KASAN quarantines");
+	WRITE_ONCE(slab_reuse_kb, 0);
+	reuse_alloc(test, &r);
+	active = reuse_release(&r);
+	kunit_info(test, "slab_reuse_kb=0: %lu of %u objects kept\n",
+		   active, r.n);
+	KUNIT_EXPECT_LE_MSG(test, active, r.n / 2,
+			    "the barn kept sheaves beyond its limit with no budget");
+
+	/* The objects of one release, and a few sheaves to spare. */
+	WRITE_ONCE(slab_reuse_kb, DIV_ROUND_UP((r.n + 8 * r.s->sheaf_capacity) *
+					       r.s->size, SZ_1K));
+	for (round = 0; round < 3; round++) {
+		reuse_alloc(test, &r);
+		active = reuse_release(&r);
+		kunit_info(test, "round %d: %lu of %u objects kept\n", round,
+			   active, r.n);
+		KUNIT_EXPECT_GE_MSG(test, active, r.n * 3 / 4,
+				    "round %d: the budget was not given back", round);
+	}
+	reuse_done(test, &r, kb);
+}
+
+/* Under memory pressure the barns give what they keep back to the slabs. */
+static void test_reuse_shrinker(struct kunit *test)
+{
+	unsigned long kb = READ_ONCE(slab_reuse_kb), active;
+	struct slabinfo info = {};
+	struct reuse r;
+
+	if (!reuse_init(test, &r, "kfree_batch_kunit_reuse_shrink"))
+		kunit_skip(test, "the cache has no barn, or KASAN quarantines");
+	WRITE_ONCE(slab_reuse_kb, kb + SZ_64M / SZ_1K);
+	reuse_alloc(test, &r);
+	active = reuse_release(&r);
+	KUNIT_EXPECT_GE(test, active, r.n * 3 / 4);
+	drop_slab();
+	get_slabinfo(r.s, &info);
+	kunit_info(test, "%lu objects kept, %lu after the shrinkers\n", active,
+		   info.active_objs);
+	KUNIT_EXPECT_LE_MSG(test, info.active_objs, r.n / 2,
+			    "the shrinker left the kept sheaves in the barn");
+	reuse_done(test, &r, kb);
+}
+
 #endif
 
 #ifdef CONFIG_HOTPLUG_CPU
@@ -2292,6 +2450,9 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE_PARAM(test_barrier_cache_domains, domains_gen_params),
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
 	KUNIT_CASE(test_shrinker_flushes),
+	KUNIT_CASE(test_release_reuses_sheaves),
+	KUNIT_CASE(test_reuse_cap),
+	KUNIT_CASE(test_reuse_shrinker),
 #endif
 #ifdef CONFIG_HOTPLUG_CPU
 	KUNIT_CASE(test_cpu_offline),
