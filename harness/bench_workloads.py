@@ -304,16 +304,18 @@ REASONS = {
     "page of 511 pointers is sealed when full or after seal_ms, with up to "
     "its reserve of empty pages per CPU beside it, where 7.3's rcu_free "
     "sheaf of 60 starts its grace period as soon as it fills (see "
-    "rcuscale_storage_peak_kb and rcuscale_free_drop_kb).",
+    "rcuscale_storage_peak_kb and rcuscale_free_drop_kb); and released "
+    "objects wait in the barns for reuse, within slab_reuse_kb (1/256 of "
+    "memory), until allocations take them (rcuscale_cached_kb: what the "
+    "final shrink gave back).",
     'smallmem_held_peak_kb':
     "as rcuscale_held_peak_kb: more storage (smallmem_storage_peak_kb) and "
     "objects waiting for a batch to fill before their grace period starts.",
     'mixed_cpu_ns_per_obj':
-    "the flooders' own time is higher (mixed_flood_cpu_ns_per_obj): each "
+    "the flooders' own time is no lower (mixed_flood_cpu_ns_per_obj): each "
     "add classifies its object and finds the open batch of its cache among "
-    "a CPU's slots, where 7.3 stores into the cache's own sheaf; the "
-    "release is no cheaper either, as most objects still go back to the "
-    "slabs (mixed-stats_slab_frees_pm).  The interval is wide.",
+    "a CPU's slots, where 7.3 stores into the cache's own sheaf.  The "
+    "interval is wide.",
     'mixed-rt_cpu_ns_per_obj':
     "the release costs a third of 7.3's (mixed-rt_release_cpu_ns_per_obj) "
     "but the flooders' own time, the larger part, is the same "
@@ -348,13 +350,16 @@ REASONS = {
     "tsc=reliable (no watchdog), two boots each gave stock 0 and 0, "
     "patched 0 and 1.  That one IPI is not attributed yet.",
     'rcuscale-stats_slab_frees_pm':
-    "both kernels send most objects to the slabs after their grace period "
-    "and refill from them: a node's barn takes at most MAX_FULL_SHEAVES "
-    "(10) full sheaves, and kfree_batch's release puts whole sheaves there "
-    "only while it has room.",
+    "the barns keep released sheaves beyond MAX_FULL_SHEAVES only within "
+    "slab_reuse_kb (1/256 of memory: 4 MiB in the 1 GB VM); what a grace "
+    "period releases beyond that goes to the slabs, and the allocations "
+    "after it refill from them.",
     'rcuscale-stats_slab_refills_pm': "as rcuscale-stats_slab_frees_pm.",
-    'mixed-stats_slab_frees_pm': "as rcuscale-stats_slab_frees_pm.",
-    'mixed-stats_slab_refills_pm': "as rcuscale-stats_slab_frees_pm.",
+    'mixed-stats_slab_frees_pm':
+    "as rcuscale-stats_slab_frees_pm: the mixed flood releases eight caches "
+    "of objects up to 1000 bytes, more than slab_reuse_kb per grace period "
+    "(full sheaves put in a barn: mixed-stats_barn_sheaves).",
+    'mixed-stats_slab_refills_pm': "as mixed-stats_slab_frees_pm.",
 }
 
 # The splats of harness/splats.py, and a cache destroyed with objects left.
