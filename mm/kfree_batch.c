@@ -981,6 +981,482 @@ static bool kfb_add_defer(struct kfree_batch *kb, void *ptr,
 	return true;
 }
 
+/* ========================== Sheaf lanes ============================= */
+
+/*
+ * A client with %KFREE_BATCH_SHEAVES (kfree_rcu()'s) puts a slab object
+ * into SLUB's open deferred sheaf of its cache on this CPU (slab_defer_add()),
+ * not into a page of pointers: one sheaf per cache, CPU and lane, so any
+ * number of caches interleave without evicting each other.  A lane is one
+ * grace-period domain instance; lane 0 is RCU's.  Per CPU and lane the
+ * engine keeps the sheaves open on that CPU (linked through barn_list,
+ * under @lock, which SLUB calls take under its per-CPU lock), the sealed
+ * ones in batches of one grace-period cookie each, one grace-period
+ * callback in flight, a pinned timer for the time bound, a seal work
+ * bound to the CPU (only code on the CPU detaches its open sheaves, under
+ * SLUB's per-CPU lock) and a release work.
+ */
+
+/*
+ * Sealed batches per CPU and lane: the sheaves sealed while the RCU state
+ * stays the same share a batch and its cookie.  When all are in use, a
+ * sheaf joins the newest batch, whose cookie then moves on to the newer
+ * state: those sheaves wait a little longer, never less.
+ */
+#define KFB_LANE_BATCHES	4
+
+struct kfb_lane_batch {
+	struct list_head sheaves;		/* via barn_list */
+	struct rcu_gp_seq cookie;
+};
+
+struct kfb_lane {
+	raw_spinlock_t lock;
+	struct list_head open;			/* sheaves, via barn_list */
+	unsigned int nr_open;
+	/* A ring of sealed batches, the oldest at @first. */
+	struct kfb_lane_batch batch[KFB_LANE_BATCHES];
+	unsigned int first;
+	unsigned int nr_batches;
+	unsigned long pending;			/* objects sealed, not released */
+	bool gp_pending;
+	struct rcu_head gp_head;
+	struct timer_list timer;		/* pinned: the time bound */
+	struct work_struct seal_work;		/* on @cpu */
+	struct work_struct release_work;	/* on @cpu while it is up */
+	struct mutex release_lock;
+	unsigned long added;			/* this CPU's adds, this_cpu_inc() */
+	unsigned long sealed_nr;		/* @lock */
+	unsigned long gp_waits;			/* @lock */
+	unsigned long released;			/* @release_lock */
+	unsigned long releases;			/* @release_lock */
+	int cpu;
+};
+
+static DEFINE_PER_CPU(struct kfb_lane, kfb_lanes[SLAB_DEFER_LANES]);
+static struct workqueue_struct *kfb_lane_wq;
+static DEFINE_MUTEX(kfb_lane_barrier_lock);
+/* Set once the lanes' timers and works are set up. */
+static bool kfb_lanes_live __read_mostly;
+static bool kfb_lane_taken;	/* kfree_batch_clients_lock */
+
+static void kfb_lane_gp_done(struct rcu_head *head);
+
+static void kfb_lane_call(struct kfb_lane *l)
+{
+	/* Not lazy: the time bound counts on it (see rcu_call()). */
+	call_rcu_hurry(&l->gp_head, kfb_lane_gp_done);
+}
+
+static struct kfb_lane_batch *kfb_lane_batch(struct kfb_lane *l,
+					     unsigned int i)
+{
+	return &l->batch[(l->first + i) % KFB_LANE_BATCHES];
+}
+
+/*
+ * Queue @sheaf in the batch of the current RCU state, under @l->lock.
+ * Return: true if the caller must start the lane's grace-period callback.
+ */
+static bool kfb_lane_queue(struct kfb_lane *l, struct slab_sheaf *sheaf)
+{
+	struct kfb_lane_batch *b = NULL;
+	struct rcu_gp_seq now;
+
+	get_state_synchronize_rcu_full(&now);
+	if (l->nr_batches) {
+		b = kfb_lane_batch(l, l->nr_batches - 1);
+		if (!same_state_synchronize_rcu_full(&b->cookie, &now) &&
+		    l->nr_batches < KFB_LANE_BATCHES)
+			b = NULL;
+	}
+	if (!b) {
+		b = kfb_lane_batch(l, l->nr_batches++);
+		INIT_LIST_HEAD(&b->sheaves);
+	}
+	b->cookie = now;
+	list_add_tail(&sheaf->barn_list, &b->sheaves);
+	l->pending += sheaf->size;
+	l->sealed_nr++;
+	if (l->gp_pending)
+		return false;
+	l->gp_pending = true;
+	l->gp_waits++;
+	return true;
+}
+
+static void kfb_lane_arm(struct kfb_lane *l)
+{
+	if (!timer_pending(&l->timer))
+		mod_timer(&l->timer,
+			  jiffies + msecs_to_jiffies(READ_ONCE(seal_ms)));
+}
+
+/**
+ * kfree_batch_sheaf_opened - SLUB opened a deferred sheaf on this CPU
+ * @lane: its lane.
+ * @sheaf: the sheaf, empty, now this CPU's open sheaf of its cache.
+ *
+ * Context: slab_defer_add(), under the CPU's lock of the cache's sheaves.
+ * Return: nothing.
+ */
+void kfree_batch_sheaf_opened(unsigned int lane, struct slab_sheaf *sheaf)
+{
+	struct kfb_lane *l = this_cpu_ptr(&kfb_lanes[lane]);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	list_add_tail(&sheaf->barn_list, &l->open);
+	l->nr_open++;
+	kfb_lane_arm(l);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/**
+ * kfree_batch_sheaf_sealed - a deferred sheaf left this CPU's sheaves
+ * @lane: its lane.
+ * @sheaf: the sheaf: full, or detached by the seal work.
+ *
+ * Context: slab_defer_add(), under the CPU's lock of the cache's sheaves,
+ * or the seal work after slab_defer_detach().
+ * Return: nothing.
+ */
+void kfree_batch_sheaf_sealed(unsigned int lane, struct slab_sheaf *sheaf)
+{
+	struct kfb_lane *l = this_cpu_ptr(&kfb_lanes[lane]);
+	unsigned long flags;
+	bool call;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	list_del(&sheaf->barn_list);
+	l->nr_open--;
+	call = kfb_lane_queue(l, sheaf);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	/*
+	 * call_rcu() may not be called under a raw lock of the caller's on
+	 * PREEMPT_RT; there only preemptible adds come here.
+	 */
+	if (call)
+		kfb_lane_call(l);
+}
+
+/*
+ * Seal the sheaves open on this CPU: the time bound, the end of the grace
+ * period the previous ones waited for, or a barrier.  At most the sheaves
+ * open when it starts, as adds may open more meanwhile.
+ */
+static void kfb_lane_seal_work(struct work_struct *work)
+{
+	struct kfb_lane *l = container_of(work, struct kfb_lane, seal_work);
+	unsigned int lane = l - per_cpu_ptr(&kfb_lanes[0], l->cpu);
+	struct slab_sheaf *sheaf;
+	struct kmem_cache *s;
+	unsigned int n;
+
+	migrate_disable();
+	/* Queued for a CPU that went offline: kfb_lanes_cpu_dead() sealed. */
+	if (smp_processor_id() != l->cpu)
+		goto out;
+	raw_spin_lock_irq(&l->lock);
+	n = l->nr_open;
+	raw_spin_unlock_irq(&l->lock);
+	while (n--) {
+		raw_spin_lock_irq(&l->lock);
+		s = NULL;
+		if (!list_empty(&l->open))
+			s = list_first_entry(&l->open, struct slab_sheaf,
+					     barn_list)->cache;
+		raw_spin_unlock_irq(&l->lock);
+		if (!s)
+			break;
+		/*
+		 * The sheaf may have been sealed full meanwhile; a new one
+		 * of @s is then open, and is sealed instead.  @s lives on: a
+		 * cache is destroyed only after a barrier flushed this work.
+		 */
+		sheaf = slab_defer_detach(s, lane, -1);
+		if (sheaf)
+			kfree_batch_sheaf_sealed(lane, sheaf);
+	}
+out:
+	migrate_enable();
+}
+
+/* The time bound: a local timer interrupt, no IPI. */
+static void kfb_lane_timer(struct timer_list *t)
+{
+	struct kfb_lane *l = timer_container_of(l, t, timer);
+
+	queue_work_on(l->cpu, kfb_lane_wq, &l->seal_work);
+}
+
+/* Release the sealed batches whose grace period has passed. */
+static void kfb_lane_release(struct kfb_lane *l)
+{
+	struct slab_sheaf *sheaf, *next;
+	struct kfb_lane_batch *b;
+	struct kmem_cache *s;
+	unsigned long objs;
+	LIST_HEAD(chain);
+	LIST_HEAD(group);
+	unsigned int i;
+	bool call;
+
+	mutex_lock(&l->release_lock);
+	for (;;) {
+		raw_spin_lock_irq(&l->lock);
+		while (l->nr_batches) {
+			b = kfb_lane_batch(l, 0);
+			if (!poll_state_synchronize_rcu_full(&b->cookie))
+				break;
+			list_splice_tail_init(&b->sheaves, &chain);
+			l->first = (l->first + 1) % KFB_LANE_BATCHES;
+			l->nr_batches--;
+		}
+		call = l->nr_batches && !l->gp_pending;
+		if (call) {
+			l->gp_pending = true;
+			l->gp_waits++;
+		}
+		raw_spin_unlock_irq(&l->lock);
+		if (call)
+			kfb_lane_call(l);
+		if (list_empty(&chain))
+			break;
+		objs = 0;
+		/* One release per cache: its sheaves of these batches. */
+		while (!list_empty(&chain)) {
+			s = list_first_entry(&chain, struct slab_sheaf,
+					     barn_list)->cache;
+			list_for_each_entry_safe(sheaf, next, &chain, barn_list) {
+				if (sheaf->cache != s)
+					continue;
+				list_move_tail(&sheaf->barn_list, &group);
+				objs += sheaf->size;
+				for (i = 0; i < sheaf->size; i++)
+					kfb_debug_unqueue(sheaf->objects[i]);
+			}
+			slab_defer_release(s, &group, true);
+			l->releases++;
+			cond_resched();
+		}
+		raw_spin_lock_irq(&l->lock);
+		l->pending -= objs;
+		raw_spin_unlock_irq(&l->lock);
+		WRITE_ONCE(l->released, l->released + objs);
+	}
+	mutex_unlock(&l->release_lock);
+}
+
+static void kfb_lane_release_work(struct work_struct *work)
+{
+	kfb_lane_release(container_of(work, struct kfb_lane, release_work));
+}
+
+/*
+ * The grace period this CPU's oldest sealed sheaf waits for has ended:
+ * release, and seal what is open now, so that under load an object waits
+ * about one grace period plus the time to fill a sheaf, not seal_ms.
+ * Runs on the CPU that queued the callback unless callbacks are offloaded.
+ */
+static void kfb_lane_gp_done(struct rcu_head *head)
+{
+	struct kfb_lane *l = container_of(head, struct kfb_lane, gp_head);
+	unsigned long flags;
+	bool open;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->gp_pending = false;
+	open = l->nr_open;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	queue_work_on(l->cpu, kfb_lane_wq, &l->release_work);
+	if (open)
+		queue_work_on(l->cpu, kfb_lane_wq, &l->seal_work);
+}
+
+/* Does @l hold objects of @s (all caches: NULL), open or sealed? */
+static unsigned long kfb_lane_count(struct kfb_lane *l, struct kmem_cache *s)
+{
+	struct slab_sheaf *sheaf;
+	unsigned long n = 0;
+	unsigned int i;
+
+	raw_spin_lock_irq(&l->lock);
+	/* Under @l->lock an open sheaf cannot be sealed, hence not freed. */
+	list_for_each_entry(sheaf, &l->open, barn_list)
+		if (!s || sheaf->cache == s)
+			/* data_race(): the owner may be adding to it. */
+			n += data_race(sheaf->size);
+	for (i = 0; i < l->nr_batches; i++)
+		list_for_each_entry(sheaf, &kfb_lane_batch(l, i)->sheaves,
+				    barn_list)
+			if (!s || sheaf->cache == s)
+				n += sheaf->size;
+	raw_spin_unlock_irq(&l->lock);
+	return n;
+}
+
+/*
+ * Everything of @s (NULL: of every cache) in @lane before the call is
+ * freed on return.  cpus_read_lock() is held only while sealing, never
+ * across the grace period; CPUs that go offline meanwhile have their open
+ * sheaves sealed by kfb_lanes_cpu_dead().
+ */
+static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
+{
+	bool any = false;
+	struct kfb_lane *l;
+	int cpu;
+
+	if (!READ_ONCE(kfb_lanes_live))
+		return;
+	mutex_lock(&kfb_lane_barrier_lock);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+		if (!kfb_lane_count(l, s))
+			continue;
+		any = true;
+		/* data_race(): one opened later holds nothing of before. */
+		if (data_race(l->nr_open))
+			queue_work_on(cpu, kfb_lane_wq, &l->seal_work);
+	}
+	/* Also waits for a seal work that found a sheaf of @s open. */
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(&kfb_lanes[lane], cpu)->seal_work);
+	cpus_read_unlock();
+	if (!any) {
+		for_each_possible_cpu(cpu)
+			if (kfb_lane_count(per_cpu_ptr(&kfb_lanes[lane], cpu), s))
+				any = true;
+	}
+	/* Every batch sealed so far has a cookie no newer than this. */
+	if (any) {
+		struct rcu_gp_seq now;
+
+		get_state_synchronize_rcu_full(&now);
+		cond_synchronize_rcu_full(&now);
+	}
+	for_each_possible_cpu(cpu)
+		kfb_lane_release(per_cpu_ptr(&kfb_lanes[lane], cpu));
+	mutex_unlock(&kfb_lane_barrier_lock);
+}
+
+/* @cpu is dead: seal what it left open, with a fresh cookie. */
+static void kfb_lanes_cpu_dead(unsigned int cpu)
+{
+	struct slab_sheaf *sheaf, *next, *detached;
+	struct kfb_lane *l;
+	unsigned int lane;
+	bool call;
+
+	if (!READ_ONCE(kfb_lanes_live))
+		return;
+	for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+		timer_delete_sync(&l->timer);
+		raw_spin_lock_irq(&l->lock);
+		call = false;
+		list_for_each_entry_safe(sheaf, next, &l->open, barn_list) {
+			detached = slab_defer_detach(sheaf->cache, lane, cpu);
+			WARN_ON_ONCE(detached != sheaf);
+			list_del(&sheaf->barn_list);
+			l->nr_open--;
+			call |= kfb_lane_queue(l, sheaf);
+		}
+		raw_spin_unlock_irq(&l->lock);
+		if (call)
+			kfb_lane_call(l);
+	}
+}
+
+static unsigned long kfb_lane_stat(unsigned long *counter)
+{
+	/* data_race(): a word-sized counter with one writer at a time. */
+	return data_race(*counter);
+}
+
+static void kfb_lanes_get_stats(unsigned long stats[KFREE_BATCH_NR_STATS])
+{
+	unsigned long added = 0, released = 0;
+	struct kfb_lane *l;
+	int cpu;
+
+	if (!READ_ONCE(kfb_lanes_live))
+		return;
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[0], cpu);
+		added += kfb_lane_stat(&l->added);
+		released += READ_ONCE(l->released);
+		stats[KFREE_BATCH_SEALED] += kfb_lane_stat(&l->sealed_nr);
+		stats[KFREE_BATCH_GP_WAITS] += kfb_lane_stat(&l->gp_waits);
+		stats[KFREE_BATCH_BULK_FREES] += kfb_lane_stat(&l->releases);
+	}
+	stats[KFREE_BATCH_ADDED] += added;
+	stats[KFREE_BATCH_RELEASED] += released;
+	/* Adds and releases are counted on different CPUs at times. */
+	if (added > released)
+		stats[KFREE_BATCH_PENDING] += added - released;
+}
+
+static void __init kfb_lanes_setup(void)
+{
+	struct kfb_lane *l;
+	int cpu, lane;
+
+	for_each_possible_cpu(cpu) {
+		for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
+			l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+			raw_spin_lock_init(&l->lock);
+			INIT_LIST_HEAD(&l->open);
+			timer_setup(&l->timer, kfb_lane_timer, TIMER_PINNED);
+			INIT_WORK(&l->seal_work, kfb_lane_seal_work);
+			INIT_WORK(&l->release_work, kfb_lane_release_work);
+			mutex_init(&l->release_lock);
+			l->cpu = cpu;
+		}
+	}
+	/* The lanes are set up before an add uses them. */
+	smp_store_release(&kfb_lanes_live, true);
+}
+
+/*
+ * Add a slab object of a lane client to its cache's open sheaf.  False:
+ * not queued there, for the pointer-page path to take it.
+ */
+static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
+{
+	struct kmem_cache *s;
+	struct slab *slab;
+
+	if (kfb_classify(ptr, &s, &slab) != KFB_SLAB || !slab)
+		return false;
+	if (!kfb_debug_queue(ptr)) {
+		kfb_leak(kb, ptr, "object added twice");
+		return true;
+	}
+	if (slab_defer_add(s, slab, ptr, 0)) {
+		kfb_debug_unqueue(ptr);
+		return false;
+	}
+	/* As in kfb_accept(): batches are not scanned by kmemleak. */
+	kmemleak_ignore(ptr);
+	kasan_record_aux_stack(ptr);
+	this_cpu_inc(kfb_lanes[0].added);
+	return true;
+}
+
+static __always_inline bool kfb_uses_lane(struct kfree_batch *kb, bool nolock)
+{
+	if (!(kb->flags & KFREE_BATCH_SHEAVES) || nolock)
+		return false;
+	/* Pairs with the smp_store_release() in kfb_lanes_setup(). */
+	if (!smp_load_acquire(&kfb_lanes_live))
+		return false;
+	/* SLUB's per-CPU lock sleeps there, and the caller may hold pi_lock. */
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+}
+
 /*
  * Add @ptr, with @head as the fallback if not NULL.  When the add cannot
  * own this CPU's batches (it interrupted an add on this CPU), or @nolock
@@ -998,6 +1474,8 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	bool queued, was_preemptible;
 
 	if (!ptr)
+		return true;
+	if (kfb_uses_lane(kb, nolock) && kfb_lane_add(kb, ptr))
 		return true;
 	if (!kfb_memo_used()) {
 		if (!kfb_accept(kb, ptr, &kind, &s))
@@ -1167,6 +1645,7 @@ static int kfb_cpu_dead(unsigned int cpu)
 	struct kfree_batch *kb;
 	unsigned long flags;
 
+	kfb_lanes_cpu_dead(cpu);
 	rcu_read_lock();
 	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
@@ -1899,6 +2378,15 @@ int kfree_batch_init(struct kfree_batch *kb)
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
+	/* One client per lane: lane 0 is RCU's, kfree_rcu() takes it. */
+	if (kb->flags & KFREE_BATCH_SHEAVES) {
+		mutex_lock(&kfree_batch_clients_lock);
+		if (WARN_ON(kb->ops != &kfree_batch_rcu_ops || kfb_lane_taken))
+			kb->flags &= ~KFREE_BATCH_SHEAVES;
+		else
+			kfb_lane_taken = true;
+		mutex_unlock(&kfree_batch_clients_lock);
+	}
 	if (!kb->pcpu_static) {
 		kb->pcpu = alloc_percpu(struct kfree_batch_cpu);
 		if (!kb->pcpu)
@@ -2151,6 +2639,15 @@ void kfree_batch_flush(struct kfree_batch *kb)
 
 	if (!READ_ONCE(kb->live))
 		return;
+	if ((kb->flags & KFREE_BATCH_SHEAVES) && READ_ONCE(kfb_lanes_live)) {
+		for_each_online_cpu(cpu) {
+			struct kfb_lane *l = per_cpu_ptr(&kfb_lanes[0], cpu);
+
+			/* data_race(): a hint; the timer seals what it misses. */
+			if (data_race(l->nr_open))
+				queue_work_on(cpu, kfb_lane_wq, &l->seal_work);
+		}
+	}
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irqsave(&kc->lock, flags);
@@ -2183,6 +2680,8 @@ void kfree_batch_barrier(struct kfree_batch *kb)
 	cpus_read_lock();
 	kfb_drain_all(kb, NULL);
 	cpus_read_unlock();
+	if (kb->flags & KFREE_BATCH_SHEAVES)
+		kfb_lanes_barrier(0, NULL);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier);
 
@@ -2211,6 +2710,7 @@ void kfree_batch_barrier_cache(struct kmem_cache *s)
 		kfb_drain_all(kb, s);
 	mutex_unlock(&kfree_batch_clients_lock);
 	cpus_read_unlock();
+	kfb_lanes_barrier(0, s);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
 
@@ -2259,6 +2759,8 @@ void kfree_batch_get_stats(struct kfree_batch *kb,
 		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
 		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
 	}
+	if (kb->flags & KFREE_BATCH_SHEAVES)
+		kfb_lanes_get_stats(stats);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
 
@@ -2295,6 +2797,9 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 		}
 	}
 	mutex_unlock(&kfree_batch_clients_lock);
+	if (READ_ONCE(kfb_lanes_live))
+		for_each_possible_cpu(cpu)
+			n += kfb_lane_count(per_cpu_ptr(&kfb_lanes[0], cpu), s);
 	return n + op.count;
 }
 EXPORT_SYMBOL_GPL(kfree_batch_cache_pending);
@@ -2308,6 +2813,10 @@ static int __init kfree_batch_setup(void)
 					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (WARN_ON(!kfree_batch_wq))
 		return -ENOMEM;
+	kfb_lane_wq = alloc_workqueue("kfree_batch_lanes",
+				      WQ_PERCPU | WQ_MEM_RECLAIM, 0);
+	if (!WARN_ON(!kfb_lane_wq))
+		kfb_lanes_setup();
 	/* A teardown in the prepare section runs once the CPU is dead. */
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
 					"mm/kfree_batch:prepare",

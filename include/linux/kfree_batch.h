@@ -251,6 +251,11 @@ struct kfree_batch {
 };
 
 #define KFREE_BATCH_NO_STORAGE	BIT(0)
+/*
+ * Slab objects go to SLUB's per-CPU deferred sheaves of their cache (one
+ * client per grace-period domain; kfree_rcu()'s has RCU's).
+ */
+#define KFREE_BATCH_SHEAVES	BIT(1)
 
 void __kfree_batch_irq_work(struct irq_work *work);
 

@@ -1732,6 +1732,158 @@ static void test_kfree_rcu_mightsleep_no_storage(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
+/*
+ * kfree_rcu() of objects of more caches than kfree_batch had batch slots,
+ * in turn on one CPU: no cache's batch evicts another's.  Each cache's
+ * open batch is its own deferred sheaf in SLUB's per-CPU sheaves, and the
+ * objects leave in whole sheaves.
+ */
+static void test_kfree_rcu_many_caches(struct kunit *test)
+{
+	unsigned long added, released, frees, per, cap = ULONG_MAX;
+	struct kmem_cache *s[24];
+	struct rcu_obj *o[24];
+	char name[32];
+	/* Not a multiple of a sheaf capacity: the barrier seals open ones. */
+	int i, j, n = 301;
+
+	for (j = 0; j < ARRAY_SIZE(s); j++) {
+		snprintf(name, sizeof(name), "kfree_batch_kunit_many%d", j);
+		s[j] = new_cache(name, sizeof(struct rcu_obj) + 8 * j);
+		KUNIT_ASSERT_NOT_NULL(test, s[j]);
+		if (!cache_has_sheaves(s[j]))
+			kunit_skip(test, "caches without sheaves (debug)");
+		cap = min_t(unsigned long, cap, s[j]->sheaf_capacity);
+	}
+	added = stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED);
+	released = stat(&kvfree_rcu_batch, KFREE_BATCH_RELEASED);
+	frees = stat(&kvfree_rcu_batch, KFREE_BATCH_BULK_FREES);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(s); j++) {
+			o[j] = kmem_cache_alloc(s[j], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, o[j]);
+		}
+		/* One CPU for the adds of one round. */
+		migrate_disable();
+		for (j = 0; j < ARRAY_SIZE(s); j++)
+			kfree_rcu(o[j], rcu);
+		migrate_enable();
+	}
+	kvfree_rcu_barrier();
+	added = stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED) - added;
+	released = stat(&kvfree_rcu_batch, KFREE_BATCH_RELEASED) - released;
+	frees = stat(&kvfree_rcu_batch, KFREE_BATCH_BULK_FREES) - frees;
+	kunit_info(test, "%lu objects of %zu caches in %lu releases (sheaf capacity >= %lu)\n",
+		   released, ARRAY_SIZE(s), frees, cap);
+	KUNIT_EXPECT_GE(test, added, n * ARRAY_SIZE(s));
+	KUNIT_EXPECT_GE(test, released, n * ARRAY_SIZE(s));
+	/* Whole sheaves, save the last of each cache and the kernel's own. */
+	per = released / max(frees, 1UL);
+	KUNIT_EXPECT_GE(test, per, cap / 2);
+	for (j = 0; j < ARRAY_SIZE(s); j++) {
+		KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s[j]), 0);
+		kmem_cache_destroy(s[j]);
+	}
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/*
+ * An RCU reader that started before kfree_rcu() keeps the object alive,
+ * also once its deferred sheaf is sealed; kvfree_rcu_barrier() frees it.
+ */
+static void test_kfree_rcu_reader_delays_free(struct kunit *test)
+{
+	struct kmem_cache *s;
+	struct rcu_obj *o;
+	struct reader *r;
+	struct watch w;
+
+	reader_need(test, &kfree_batch_rcu_ops);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	s = new_cache("kfree_batch_kunit_rcu_reader", sizeof(struct rcu_obj));
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(&w, o->data, sizeof(o->data));
+	r = reader_start(test, &kfree_batch_rcu_ops, &w, 1, 10000);
+	kfree_rcu(o, rcu);
+	kfree_batch_flush(&kvfree_rcu_batch);
+	msleep(500);
+	KUNIT_EXPECT_TRUE_MSG(test, watch_intact(&w),
+			      "freed while a reader from before kfree_rcu() ran");
+	KUNIT_EXPECT_EQ(test, reader_stop(r), 0);
+	kvfree_rcu_barrier();
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w));
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+#ifdef CONFIG_HOTPLUG_CPU
+struct rcu_offline_ctx {
+	struct kmem_cache *s;
+	struct watch w[8];
+	unsigned int n;
+	struct completion done;
+};
+
+static int rcu_offline_fn(void *data)
+{
+	struct rcu_offline_ctx *c = data;
+	struct rcu_obj *o;
+
+	for (c->n = 0; c->n < ARRAY_SIZE(c->w); c->n++) {
+		o = kmem_cache_alloc(c->s, GFP_KERNEL);
+		if (!o)
+			break;
+		watch_init(&c->w[c->n], o->data, sizeof(o->data));
+		kfree_rcu(o, rcu);
+	}
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * kfree_rcu()'s objects in the open deferred sheaf of a CPU that goes
+ * offline are sealed once it is dead and freed in time, with no flush
+ * and no barrier.
+ */
+static void test_kfree_rcu_cpu_offline(struct kunit *test)
+{
+	struct rcu_offline_ctx c = { };
+	unsigned long deadline;
+	struct task_struct *t;
+	unsigned int cpu, i, left;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	c.s = new_cache("kfree_batch_kunit_rcu_off", sizeof(struct rcu_obj));
+	KUNIT_ASSERT_NOT_NULL(test, c.s);
+	cpu = cpumask_last(cpu_online_mask);
+	init_completion(&c.done);
+	t = kthread_run_on_cpu(rcu_offline_fn, &c, cpu, "kfb_rcu_off/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&c.done);
+	KUNIT_ASSERT_EQ(test, c.n, ARRAY_SIZE(c.w));
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	deadline = jiffies + msecs_to_jiffies(10000);
+	do {
+		left = 0;
+		for (i = 0; i < c.n; i++)
+			left += !watch_freed(&c.w[i]);
+		if (!left)
+			break;
+		msleep(20);
+	} while (time_before(jiffies, deadline));
+	KUNIT_EXPECT_EQ_MSG(test, left, 0,
+			    "objects kfree_rcu()'d on CPU %u not freed 10 s after it went offline",
+			    cpu);
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	kmem_cache_destroy(c.s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+#endif
+
 static int rcu_flood_fn(void *data)
 {
 	struct flood *f = data;
@@ -2474,6 +2626,11 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_rcu_forms),
 #ifdef CONFIG_KVFREE_RCU_BATCHED
 	KUNIT_CASE(test_kfree_rcu_destroy),
+	KUNIT_CASE(test_kfree_rcu_many_caches),
+	KUNIT_CASE(test_kfree_rcu_reader_delays_free),
+#ifdef CONFIG_HOTPLUG_CPU
+	KUNIT_CASE(test_kfree_rcu_cpu_offline),
+#endif
 	KUNIT_CASE(test_kvfree_rcu_vmalloc),
 	KUNIT_CASE(test_kfree_rcu_nolock),
 	KUNIT_CASE(test_kfree_rcu_mightsleep_no_storage),
