@@ -1019,6 +1019,8 @@ struct kfb_lane {
 	unsigned int first;
 	unsigned int nr_batches;
 	unsigned long pending;			/* objects sealed, not released */
+	/* Sheaves a barrier took out of the batches: kfb_lane_barrier_lock */
+	struct list_head barrier;
 	bool gp_pending;
 	struct rcu_head gp_head;
 	struct timer_list timer;		/* pinned: the time bound */
@@ -1076,6 +1078,7 @@ static bool kfb_lane_queue(struct kfb_lane *l, struct slab_sheaf *sheaf)
 	}
 	b->cookie = now;
 	list_add_tail(&sheaf->barn_list, &b->sheaves);
+	atomic_long_inc(&sheaf->cache->kfb_sealed);
 	l->pending += sheaf->size;
 	l->sealed_nr++;
 	if (l->gp_pending)
@@ -1154,9 +1157,18 @@ static void kfb_lane_seal_work(struct work_struct *work)
 	unsigned int n;
 
 	migrate_disable();
-	/* Queued for a CPU that went offline: kfb_lanes_cpu_dead() sealed. */
-	if (smp_processor_id() != l->cpu)
+	/*
+	 * Queued for a CPU on its way offline, whose kfb_lanes_cpu_dead()
+	 * seals what it left open.  If the CPU stays online after all, the
+	 * timer (armed here, it fires here) queues the work again.
+	 */
+	if (smp_processor_id() != l->cpu) {
+		raw_spin_lock_irq(&l->lock);
+		if (l->nr_open && cpu_online(l->cpu))
+			kfb_lane_arm(l);
+		raw_spin_unlock_irq(&l->lock);
 		goto out;
+	}
 	raw_spin_lock_irq(&l->lock);
 	n = l->nr_open;
 	raw_spin_unlock_irq(&l->lock);
@@ -1190,16 +1202,48 @@ static void kfb_lane_timer(struct timer_list *t)
 	queue_work_on(l->cpu, kfb_lane_wq, &l->seal_work);
 }
 
+/*
+ * Free the sheaves of @chain, whose grace period has passed, one release
+ * per cache.  Under @l->release_lock.
+ */
+static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
+{
+	struct slab_sheaf *sheaf, *next;
+	unsigned long objs = 0, n;
+	struct kmem_cache *s;
+	LIST_HEAD(group);
+	unsigned int i;
+
+	while (!list_empty(chain)) {
+		s = list_first_entry(chain, struct slab_sheaf, barn_list)->cache;
+		n = 0;
+		list_for_each_entry_safe(sheaf, next, chain, barn_list) {
+			if (sheaf->cache != s)
+				continue;
+			list_move_tail(&sheaf->barn_list, &group);
+			n += sheaf->size;
+			for (i = 0; i < sheaf->size; i++)
+				kfb_debug_unqueue(sheaf->objects[i]);
+		}
+		slab_defer_release(s, &group, true);
+		/* The per-cache totals of debugfs kfree_batch/caches. */
+		atomic_long_add(n, &s->kfb_released);
+		atomic_long_inc(&s->kfb_bulk_frees);
+		objs += n;
+		l->releases++;
+		cond_resched();
+	}
+	raw_spin_lock_irq(&l->lock);
+	l->pending -= objs;
+	raw_spin_unlock_irq(&l->lock);
+	WRITE_ONCE(l->released, l->released + objs);
+}
+
 /* Release the sealed batches whose grace period has passed. */
 static void kfb_lane_release(struct kfb_lane *l)
 {
-	struct slab_sheaf *sheaf, *next;
 	struct kfb_lane_batch *b;
-	struct kmem_cache *s;
-	unsigned long objs;
 	LIST_HEAD(chain);
-	LIST_HEAD(group);
-	unsigned int i;
 	bool call;
 
 	mutex_lock(&l->release_lock);
@@ -1223,27 +1267,7 @@ static void kfb_lane_release(struct kfb_lane *l)
 			kfb_lane_call(l);
 		if (list_empty(&chain))
 			break;
-		objs = 0;
-		/* One release per cache: its sheaves of these batches. */
-		while (!list_empty(&chain)) {
-			s = list_first_entry(&chain, struct slab_sheaf,
-					     barn_list)->cache;
-			list_for_each_entry_safe(sheaf, next, &chain, barn_list) {
-				if (sheaf->cache != s)
-					continue;
-				list_move_tail(&sheaf->barn_list, &group);
-				objs += sheaf->size;
-				for (i = 0; i < sheaf->size; i++)
-					kfb_debug_unqueue(sheaf->objects[i]);
-			}
-			slab_defer_release(s, &group, true);
-			l->releases++;
-			cond_resched();
-		}
-		raw_spin_lock_irq(&l->lock);
-		l->pending -= objs;
-		raw_spin_unlock_irq(&l->lock);
-		WRITE_ONCE(l->released, l->released + objs);
+		kfb_lane_free(l, &chain);
 	}
 	mutex_unlock(&l->release_lock);
 }
@@ -1292,6 +1316,8 @@ static unsigned long kfb_lane_count(struct kfb_lane *l, struct kmem_cache *s)
 				    barn_list)
 			if (!s || sheaf->cache == s)
 				n += sheaf->size;
+	list_for_each_entry(sheaf, &l->barrier, barn_list)
+		n += sheaf->size;
 	raw_spin_unlock_irq(&l->lock);
 	return n;
 }
@@ -1304,8 +1330,11 @@ static unsigned long kfb_lane_count(struct kfb_lane *l, struct kmem_cache *s)
  */
 static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 {
+	struct slab_sheaf *sheaf, *next;
 	bool any = false;
 	struct kfb_lane *l;
+	LIST_HEAD(chain);
+	unsigned int i;
 	int cpu;
 
 	if (!READ_ONCE(kfb_lanes_live))
@@ -1325,20 +1354,41 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 	for_each_online_cpu(cpu)
 		flush_work(&per_cpu_ptr(&kfb_lanes[lane], cpu)->seal_work);
 	cpus_read_unlock();
-	if (!any) {
-		for_each_possible_cpu(cpu)
-			if (kfb_lane_count(per_cpu_ptr(&kfb_lanes[lane], cpu), s))
-				any = true;
+	/*
+	 * Take the sheaves concerned out of the batches: a sheaf sealed
+	 * later may join the newest batch and give it a newer cookie.
+	 */
+	any = false;
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+		raw_spin_lock_irq(&l->lock);
+		for (i = 0; i < l->nr_batches; i++)
+			list_for_each_entry_safe(sheaf, next,
+						 &kfb_lane_batch(l, i)->sheaves,
+						 barn_list)
+				if (!s || sheaf->cache == s)
+					list_move_tail(&sheaf->barn_list,
+						       &l->barrier);
+		any |= !list_empty(&l->barrier);
+		raw_spin_unlock_irq(&l->lock);
 	}
-	/* Every batch sealed so far has a cookie no newer than this. */
+	/* Every sheaf taken was sealed with a cookie no newer than this. */
 	if (any) {
 		struct rcu_gp_seq now;
 
 		get_state_synchronize_rcu_full(&now);
 		cond_synchronize_rcu_full(&now);
 	}
-	for_each_possible_cpu(cpu)
-		kfb_lane_release(per_cpu_ptr(&kfb_lanes[lane], cpu));
+	/* The mutex also waits for releases in flight, of ready batches. */
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+		mutex_lock(&l->release_lock);
+		raw_spin_lock_irq(&l->lock);
+		list_splice_init(&l->barrier, &chain);
+		raw_spin_unlock_irq(&l->lock);
+		kfb_lane_free(l, &chain);
+		mutex_unlock(&l->release_lock);
+	}
 	mutex_unlock(&kfb_lane_barrier_lock);
 }
 
@@ -1409,6 +1459,7 @@ static void __init kfb_lanes_setup(void)
 			l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 			raw_spin_lock_init(&l->lock);
 			INIT_LIST_HEAD(&l->open);
+			INIT_LIST_HEAD(&l->barrier);
 			timer_setup(&l->timer, kfb_lane_timer, TIMER_PINNED);
 			INIT_WORK(&l->seal_work, kfb_lane_seal_work);
 			INIT_WORK(&l->release_work, kfb_lane_release_work);
@@ -1435,13 +1486,17 @@ static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
 		kfb_leak(kb, ptr, "object added twice");
 		return true;
 	}
+	/*
+	 * Before the add: once added, the object may be freed at any time.
+	 * As in kfb_accept(), sheaves are not scanned by kmemleak; both are
+	 * harmless twice if the add falls back to the pages.
+	 */
+	kmemleak_ignore(ptr);
+	kasan_record_aux_stack(ptr);
 	if (slab_defer_add(s, slab, ptr, 0)) {
 		kfb_debug_unqueue(ptr);
 		return false;
 	}
-	/* As in kfb_accept(): batches are not scanned by kmemleak. */
-	kmemleak_ignore(ptr);
-	kasan_record_aux_stack(ptr);
 	this_cpu_inc(kfb_lanes[0].added);
 	return true;
 }
