@@ -1040,7 +1040,7 @@ static struct workqueue_struct *kfb_lane_wq;
 static DEFINE_MUTEX(kfb_lane_barrier_lock);
 /* Set once the lanes' timers and works are set up. */
 static bool kfb_lanes_live __read_mostly;
-static bool kfb_lane_taken;	/* kfree_batch_clients_lock */
+static struct kfree_batch *kfb_lane_kb;	/* kfree_batch_clients_lock */
 
 static void kfb_lane_gp_done(struct rcu_head *head);
 
@@ -1203,6 +1203,32 @@ static void kfb_lane_timer(struct timer_list *t)
 }
 
 /*
+ * Leave out of @sheaf, with a warning, what is not the start of an object
+ * of its cache (an add takes a slab pointer as kfree() does); end each
+ * object's debug tracking.
+ */
+static void kfb_lane_check(struct slab_sheaf *sheaf)
+{
+	struct kmem_cache *s;
+	unsigned int i = 0;
+	void *obj;
+
+	while (i < sheaf->size) {
+		obj = sheaf->objects[i];
+		if (unlikely(kfb_classify(obj, &s, NULL) != KFB_SLAB ||
+			     s != sheaf->cache)) {
+			kfb_debug_unqueue(obj);
+			kfb_leak(READ_ONCE(kfb_lane_kb), obj,
+				 "pointer not at the start of an object");
+			sheaf->objects[i] = sheaf->objects[--sheaf->size];
+			continue;
+		}
+		kfb_debug_unqueue(obj);
+		i++;
+	}
+}
+
+/*
  * Free the sheaves of @chain, whose grace period has passed, one release
  * per cache.  Under @l->release_lock.
  */
@@ -1212,7 +1238,6 @@ static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 	unsigned long objs = 0, n;
 	struct kmem_cache *s;
 	LIST_HEAD(group);
-	unsigned int i;
 
 	while (!list_empty(chain)) {
 		s = list_first_entry(chain, struct slab_sheaf, barn_list)->cache;
@@ -1221,9 +1246,9 @@ static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 			if (sheaf->cache != s)
 				continue;
 			list_move_tail(&sheaf->barn_list, &group);
+			/* A pointer left out counts as released: it is gone. */
 			n += sheaf->size;
-			for (i = 0; i < sheaf->size; i++)
-				kfb_debug_unqueue(sheaf->objects[i]);
+			kfb_lane_check(sheaf);
 		}
 		slab_defer_release(s, &group, true);
 		/* The per-cache totals of debugfs kfree_batch/caches. */
@@ -1480,8 +1505,16 @@ static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
 	struct kmem_cache *s;
 	struct slab *slab;
 
-	if (kfb_classify(ptr, &s, &slab) != KFB_SLAB || !slab)
+	/*
+	 * As cheap as kfree(): that @ptr is the start of an object is
+	 * checked at release, off the caller's path (kfb_lane_check()).
+	 */
+	if (is_vmalloc_addr(ptr) || !virt_addr_valid(ptr))
 		return false;
+	slab = virt_to_slab(ptr);
+	if (!slab)
+		return false;
+	s = slab->slab_cache;
 	if (!kfb_debug_queue(ptr)) {
 		kfb_leak(kb, ptr, "object added twice");
 		return true;
@@ -2436,10 +2469,10 @@ int kfree_batch_init(struct kfree_batch *kb)
 	/* One client per lane: lane 0 is RCU's, kfree_rcu() takes it. */
 	if (kb->flags & KFREE_BATCH_SHEAVES) {
 		mutex_lock(&kfree_batch_clients_lock);
-		if (WARN_ON(kb->ops != &kfree_batch_rcu_ops || kfb_lane_taken))
+		if (WARN_ON(kb->ops != &kfree_batch_rcu_ops || kfb_lane_kb))
 			kb->flags &= ~KFREE_BATCH_SHEAVES;
 		else
-			kfb_lane_taken = true;
+			WRITE_ONCE(kfb_lane_kb, kb);
 		mutex_unlock(&kfree_batch_clients_lock);
 	}
 	if (!kb->pcpu_static) {

@@ -1818,6 +1818,34 @@ static void test_kfree_rcu_reader_delays_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
+/*
+ * kfree_rcu() takes a slab pointer as cheaply as kfree() does; a pointer
+ * into the middle of an object is found at release, warned about and left
+ * alone: the object stays intact and its slab uncorrupted.
+ */
+static void test_kfree_rcu_bad_pointer(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu_bad",
+					 sizeof(struct rcu_obj));
+	unsigned long leaked;
+	struct rcu_obj *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	memset(o->data, MAGIC, sizeof(o->data));
+	leaked = stat(&kvfree_rcu_batch, KFREE_BATCH_LEAKED);
+	pr_info(EXPECT_WARN_BEGIN(NOT_FREED));
+	kvfree_call_rcu(&o->kvrcu, &o->data[1]);
+	kvfree_rcu_barrier();
+	pr_info(EXPECT_WARN_END);
+	KUNIT_EXPECT_EQ(test, stat(&kvfree_rcu_batch, KFREE_BATCH_LEAKED) - leaked, 1);
+	KUNIT_EXPECT_TRUE(test, intact((u8 *)o->data, sizeof(o->data)));
+	kmem_cache_free(s, o);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
 #ifdef CONFIG_HOTPLUG_CPU
 struct rcu_offline_ctx {
 	struct kmem_cache *s;
@@ -2628,6 +2656,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_rcu_destroy),
 	KUNIT_CASE(test_kfree_rcu_many_caches),
 	KUNIT_CASE(test_kfree_rcu_reader_delays_free),
+	KUNIT_CASE(test_kfree_rcu_bad_pointer),
 #ifdef CONFIG_HOTPLUG_CPU
 	KUNIT_CASE(test_kfree_rcu_cpu_offline),
 #endif
