@@ -311,31 +311,42 @@ REASONS = {
     'smallmem_held_peak_kb':
     "as rcuscale_held_peak_kb: more storage (smallmem_storage_peak_kb) and "
     "objects waiting for a batch to fill before their grace period starts.",
+    'rcuscale_total_ms':
+    "rcuscale's time is its kfree_rcu() flood (rcuscale_time_ms), and each "
+    "kfree_rcu() costs more than 7.3's (enqueue_1t_ns); the final barrier "
+    "is shorter (rcuscale_barrier_ms).",
     'mixed_cpu_ns_per_obj':
-    "the flooders' own time is no lower (mixed_flood_cpu_ns_per_obj): each "
-    "add classifies its object and finds the open batch of its cache among "
-    "a CPU's slots, where 7.3 stores into the cache's own sheaf.  The "
-    "interval is wide.",
+    "the flooders' own time is higher (mixed_flood_cpu_ns_per_obj): each "
+    "kfree_rcu() checks its pointer and reaches the cache's deferred sheaf "
+    "through kfree_batch's add (enqueue_1t_ns), and each sheaf sealed "
+    "takes a full cookie and the lane's raw lock; the release costs less "
+    "than 7.3's (mixed_release_cpu_ns_per_obj).",
     'mixed-rt_cpu_ns_per_obj':
     "the release costs a third of 7.3's (mixed-rt_release_cpu_ns_per_obj) "
-    "but the flooders' own time, the larger part, is the same "
-    "(mixed-rt_flood_cpu_ns_per_obj).",
+    "but the flooders' own time, the larger part, is not lower "
+    "(mixed-rt_flood_cpu_ns_per_obj): the add costs more, as on !RT "
+    "(mixed_cpu_ns_per_obj).",
     'collide_objs_per_release_x100':
     "five caches hash to one 4-way set of open-batch slots: every add of a "
     "fifth cache seals another cache's batch, so batches hold about 4 "
     "objects and each takes a page (collide_pages_per_kobj).",
     'enqueue_1t_ns':
-    "in allocation order both kernels' add is a short per-CPU store: "
-    "parity.  The mean, which also counts refills, is met.",
-    'enqueue_nt_ns':
-    "as enqueue_1t_ns: parity on the median chunk, the mean is met.",
-    'enqueue_shuf_1t_ns':
-    "freed out of order, consecutive objects lie in different slabs: the "
-    "add path's slab memo misses and each add finds the slab and searches "
-    "the slot set, where 7.3 stores into the cache's sheaf.",
-    'enqueue_shuf_1t_mean_ns': "as enqueue_shuf_1t_ns.",
-    'enqueue_shuf_nt_ns': "as enqueue_shuf_1t_ns.",
-    'enqueue_shuf_nt_mean_ns': "as enqueue_shuf_1t_ns.",
+    "both kernels store into the cache's per-CPU sheaf, but kfree_rcu() "
+    "first classifies its pointer (kfb_classify(): a direct-map address, "
+    "its slab, the start of an object) and goes through kfree_batch's add "
+    "and its counters; in order and shuffled cost the same.  With the "
+    "start-of-object check moved to the release (commit 4bc3166), one "
+    "boot gave 124 ns in order and 125 shuffled, against 7.3's 72; "
+    "virt_addr_valid() is about 25 ns of that.",
+    'enqueue_1t_mean_ns':
+    "as enqueue_1t_ns; the mean also counts sheaf seals (a full cookie, "
+    "the lane's raw lock) and the release work that runs on the same CPU.",
+    'enqueue_nt_ns': "as enqueue_1t_ns.",
+    'enqueue_nt_mean_ns': "as enqueue_1t_mean_ns.",
+    'enqueue_shuf_1t_ns': "as enqueue_1t_ns.",
+    'enqueue_shuf_1t_mean_ns': "as enqueue_1t_mean_ns.",
+    'enqueue_shuf_nt_ns': "as enqueue_1t_ns.",
+    'enqueue_shuf_nt_mean_ns': "as enqueue_1t_mean_ns.",
     'destroy-normal_median_us':
     "with normal grace periods the per-cache barrier still waits for one "
     "(destroy-normal_gp_us, about a third of 7.3's destroy): 0.2x is "
@@ -348,7 +359,9 @@ REASONS = {
     "most are the clocksource watchdog, which under TCG reads the TSC of "
     "other CPUs by function call, on both kernels: booted with "
     "tsc=reliable (no watchdog), two boots each gave stock 0 and 0, "
-    "patched 0 and 1.  That one IPI is not attributed yet.",
+    "patched 0 and 1.  That one IPI is not attributed yet.  The deferred "
+    "sheaves' seal and release works are queued on their own CPU, from "
+    "its timer or its grace-period callback.",
     'rcuscale-stats_slab_frees_pm':
     "the barns keep released sheaves beyond MAX_FULL_SHEAVES only within "
     "slab_reuse_kb (1/256 of memory: 4 MiB in the 1 GB VM); what a grace "
