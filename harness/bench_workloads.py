@@ -309,8 +309,9 @@ REASONS = {
     "memory), until allocations take them (rcuscale_cached_kb: what the "
     "final shrink gave back).",
     'smallmem_held_peak_kb':
-    "as rcuscale_held_peak_kb: more storage (smallmem_storage_peak_kb) and "
-    "objects waiting for a batch to fill before their grace period starts.",
+    "not analysed: the storage is a small part (smallmem_storage_peak_kb), "
+    "so the rest is pending objects or released sheaves kept in the barns; "
+    "the interval is wide.",
     'rcuscale_total_ms':
     "rcuscale's time is its kfree_rcu() flood (rcuscale_time_ms), and each "
     "kfree_rcu() costs more than 7.3's (enqueue_1t_ns); the final barrier "
@@ -332,12 +333,10 @@ REASONS = {
     "objects and each takes a page (collide_pages_per_kobj).",
     'enqueue_1t_ns':
     "both kernels store into the cache's per-CPU sheaf, but kfree_rcu() "
-    "first classifies its pointer (kfb_classify(): a direct-map address, "
-    "its slab, the start of an object) and goes through kfree_batch's add "
-    "and its counters; in order and shuffled cost the same.  With the "
-    "start-of-object check moved to the release (commit 4bc3166), one "
-    "boot gave 124 ns in order and 125 shuffled, against 7.3's 72; "
-    "virt_addr_valid() is about 25 ns of that.",
+    "first checks its pointer (virt_addr_valid(): about 25 ns of the "
+    "difference under TCG, from one boot without it) and goes through "
+    "kfree_batch's add and its counters; in order and shuffled cost the "
+    "same.",
     'enqueue_1t_mean_ns':
     "as enqueue_1t_ns; the mean also counts sheaf seals (a full cookie, "
     "the lane's raw lock) and the release work that runs on the same CPU.",
@@ -348,8 +347,8 @@ REASONS = {
     'enqueue_shuf_nt_ns': "as enqueue_1t_ns.",
     'enqueue_shuf_nt_mean_ns': "as enqueue_1t_mean_ns.",
     'destroy-normal_median_us':
-    "with normal grace periods the per-cache barrier still waits for one "
-    "(destroy-normal_gp_us, about a third of 7.3's destroy): 0.2x is "
+    "with normal grace periods the per-cache barrier waits for one "
+    "(destroy-normal_gp_us, as long as 7.3's): 0.2x of 7.3's destroy is "
     "below one normal grace period under this flood.",
     'sparse_median_ms':
     "a batch waits up to kfree_batch.seal_ms (1 s) for company before its "
