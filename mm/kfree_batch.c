@@ -1018,7 +1018,6 @@ struct kfb_lane {
 	struct kfb_lane_batch batch[KFB_LANE_BATCHES];
 	unsigned int first;
 	unsigned int nr_batches;
-	unsigned long pending;			/* objects sealed, not released */
 	/* Sheaves a barrier took out of the batches: kfb_lane_barrier_lock */
 	struct list_head barrier;
 	bool gp_pending;
@@ -1079,7 +1078,6 @@ static bool kfb_lane_queue(struct kfb_lane *l, struct slab_sheaf *sheaf)
 	b->cookie = now;
 	list_add_tail(&sheaf->barn_list, &b->sheaves);
 	atomic_long_inc(&sheaf->cache->kfb_sealed);
-	l->pending += sheaf->size;
 	l->sealed_nr++;
 	if (l->gp_pending)
 		return false;
@@ -1258,9 +1256,6 @@ static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 		l->releases++;
 		cond_resched();
 	}
-	raw_spin_lock_irq(&l->lock);
-	l->pending -= objs;
-	raw_spin_unlock_irq(&l->lock);
 	WRITE_ONCE(l->released, l->released + objs);
 }
 
