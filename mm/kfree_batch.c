@@ -109,11 +109,20 @@ MODULE_PARM_DESC(reserve_pages, "Empty batch pages kept per CPU and client");
  * Above this many objects pending on one CPU, the worker expedites the
  * grace period it waits for (at most every 100 ms per client): memory
  * under a flood stays bounded by how fast grace periods can end, not by
- * their usual pace.
+ * their usual pace.  An expedited grace period interrupts every CPU, so
+ * only an administrator's choice starts one: 0, the default, never does.
  */
-static unsigned long backlog = 10000;
+static unsigned long backlog;
 module_param(backlog, ulong, 0644);
-MODULE_PARM_DESC(backlog, "Pending objects per CPU above which grace periods are expedited");
+MODULE_PARM_DESC(backlog, "Pending objects per CPU above which grace periods are expedited (0: never)");
+
+/*
+ * kmem_cache_destroy()'s barrier waits for an expedited grace period
+ * instead of a normal one.
+ */
+static bool expedite_destroy;
+module_param(expedite_destroy, bool, 0644);
+MODULE_PARM_DESC(expedite_destroy, "kmem_cache_destroy() waits for expedited grace periods");
 
 /* The most empty blocks a CPU keeps per client when adds outrun the reserve. */
 #define KFB_RESERVE_MAX	256
@@ -1343,42 +1352,42 @@ static unsigned long kfb_lane_count(struct kfb_lane *l, struct kmem_cache *s)
 }
 
 /*
- * Everything of @s (NULL: of every cache) in @lane before the call is
- * freed on return.  cpus_read_lock() is held only while sealing, never
- * across the grace period; CPUs that go offline meanwhile have their open
- * sheaves sealed by kfb_lanes_cpu_dead().
+ * Have every online CPU with objects of @s (NULL: of any cache) in @lane
+ * seal its open sheaves, and wait until it has.  cpus_read_lock() is held
+ * only meanwhile; CPUs that go offline later have their open sheaves
+ * sealed by kfb_lanes_cpu_dead().
  */
-static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
+static void kfb_lanes_seal(unsigned int lane, struct kmem_cache *s)
 {
-	struct slab_sheaf *sheaf, *next;
-	bool any = false;
 	struct kfb_lane *l;
-	LIST_HEAD(chain);
-	unsigned int i;
 	int cpu;
 
-	if (!READ_ONCE(kfb_lanes_live))
-		return;
-	mutex_lock(&kfb_lane_barrier_lock);
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
-		if (!kfb_lane_count(l, s))
-			continue;
-		any = true;
 		/* data_race(): one opened later holds nothing of before. */
-		if (data_race(l->nr_open))
+		if (kfb_lane_count(l, s) && data_race(l->nr_open))
 			queue_work_on(cpu, kfb_lane_wq, &l->seal_work);
 	}
 	/* Also waits for a seal work that found a sheaf of @s open. */
 	for_each_online_cpu(cpu)
 		flush_work(&per_cpu_ptr(&kfb_lanes[lane], cpu)->seal_work);
 	cpus_read_unlock();
-	/*
-	 * Take the sheaves concerned out of the batches: a sheaf sealed
-	 * later may join the newest batch and give it a newer cookie.
-	 */
-	any = false;
+}
+
+/*
+ * Take the sealed sheaves of @s (NULL: of every cache) out of the batches
+ * to each CPU's barrier list: a sheaf sealed later may join the newest
+ * batch and give it a newer cookie.  Return: true if any was taken.
+ */
+static bool kfb_lanes_take(unsigned int lane, struct kmem_cache *s)
+{
+	struct slab_sheaf *sheaf, *next;
+	struct kfb_lane *l;
+	bool any = false;
+	unsigned int i;
+	int cpu;
+
 	for_each_possible_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		raw_spin_lock_irq(&l->lock);
@@ -1392,10 +1401,27 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 		any |= !list_empty(&l->barrier);
 		raw_spin_unlock_irq(&l->lock);
 	}
-	/* Every sheaf taken was sealed with a cookie no newer than this. */
-	if (any) {
-		struct rcu_gp_seq now;
+	return any;
+}
 
+/*
+ * Everything of @s (NULL: of every cache) in @lane before the call is
+ * freed on return, after a normal grace period if anything was sealed;
+ * cpus_read_lock() is never held across it.
+ */
+static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
+{
+	struct rcu_gp_seq now;
+	struct kfb_lane *l;
+	LIST_HEAD(chain);
+	int cpu;
+
+	if (!READ_ONCE(kfb_lanes_live))
+		return;
+	mutex_lock(&kfb_lane_barrier_lock);
+	kfb_lanes_seal(lane, s);
+	/* Every sheaf taken was sealed with a cookie no newer than this. */
+	if (kfb_lanes_take(lane, s)) {
 		get_state_synchronize_rcu_full(&now);
 		cond_synchronize_rcu_full(&now);
 	}
@@ -2031,12 +2057,13 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 {
 	struct kfree_batch *kb = kc->kb;
 	unsigned long last = READ_ONCE(kb->last_expedite);
+	unsigned long bound = READ_ONCE(backlog);
 	bool hurry = false;
 
-	if (!kb->ops->expedite)
+	if (!kb->ops->expedite || !bound)
 		return;
 	raw_spin_lock_irq(&kc->lock);
-	if (kc_pending(kc) > READ_ONCE(backlog)) {
+	if (kc_pending(kc) > bound) {
 		/*
 		 * Poll again soon: an expedited grace period, started here
 		 * or on another CPU, ends before the normal one that the
@@ -2160,16 +2187,16 @@ void __kfree_batch_irq_work(struct irq_work *work)
 EXPORT_SYMBOL_GPL(__kfree_batch_irq_work);
 
 /*
- * Seal everything on every CPU; true if anything is waiting.  One barrier
- * at a time: objects that one takes off a deferred list are in no batch
- * until it has added them, and another must not finish sealing meanwhile.
+ * Seal everything of @only (NULL: of every cache) on every CPU.  One
+ * barrier at a time: objects that one takes off a deferred list are in no
+ * batch until it has added them, and another must not finish sealing
+ * meanwhile.
  */
-static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
+static void kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 {
 	struct kfb_owner_op op = { .fn = kfb_op_seal, .only = only };
 	struct kfree_batch_cpu *kc;
-	struct kfree_batch_block *b;
-	bool found = false, busy;
+	bool busy;
 	int cpu;
 
 	guard(mutex)(&kfb_seal_lock);
@@ -2206,15 +2233,32 @@ static bool kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	 * now: kc_close() queues it first.  Pairs with its smp_wmb().
 	 */
 	smp_rmb();
+}
+
+/*
+ * Is anything of @only (NULL: of any cache) sealed and still waiting for
+ * its grace period?  A barrier waits for one only then.
+ */
+static bool kfb_waiting(struct kfree_batch *kb, struct kmem_cache *only)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	bool found = false;
+	int cpu;
+
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
 		for (b = kc->sealed; b && !found; b = b->next)
-			found = !only || b->s == only;
-		found |= !!kc->heads_sealed;
+			found = (!only || b->s == only) &&
+				!kb->ops->poll(kb, &b->cookie);
+		found |= kc->heads_sealed &&
+			 !kb->ops->poll(kb, &kc->heads_cookie);
 		raw_spin_unlock_irq(&kc->lock);
+		if (found)
+			return true;
 	}
-	return found;
+	return false;
 }
 
 /* Fallback objects left on some CPU, sealed or not: a glance. */
@@ -2233,37 +2277,56 @@ static bool kfb_heads_left(struct kfree_batch *kb)
 }
 
 /*
- * Wait for a grace period (two while fallback objects are left), then
- * release what was sealed before it.  A per-cache barrier (@only) runs for
- * kmem_cache_destroy(), whose caller waits: it takes expedited grace
- * periods where the domain has them.
+ * A barrier's part after sealing: wait for a grace period if anything of
+ * @only is still waiting for one, then release what is ready.  Never
+ * under cpus_read_lock(): CPU hotplug does not wait for a barrier's grace
+ * period.  A per-cache barrier (@only, for kmem_cache_destroy()) waits for
+ * an expedited one only if kfree_batch.expedite_destroy asks for it.
+ * Return: true if fallback objects are left, sealed or not.
  */
-static void kfb_drain_all(struct kfree_batch *kb, struct kmem_cache *only)
+static bool kfb_drain_sealed(struct kfree_batch *kb, struct kmem_cache *only)
 {
 	struct kfree_batch_cpu *kc;
-	int cpu, round;
+	int cpu;
 
-	lockdep_assert_cpus_held();
+	if (kfb_waiting(kb, only)) {
+		if (only && READ_ONCE(expedite_destroy) &&
+		    kb->ops->synchronize_expedited)
+			kb->ops->synchronize_expedited(kb);
+		else
+			kb->ops->synchronize(kb);
+	}
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		/* Taking drain_lock also waits for a release. */
+		mutex_lock(&kc->drain_lock);
+		drain_ready(kc, only, UINT_MAX);
+		mutex_unlock(&kc->drain_lock);
+	}
+	return kfb_heads_left(kb);
+}
+
+/*
+ * Seal, wait for a grace period (two while fallback objects are left),
+ * then release what was sealed before it.  cpus_read_lock() is held only
+ * while sealing (see kfb_on_owner()); a CPU that goes offline afterwards
+ * has what it left open sealed by kfb_cpu_dead(), and its sealed batches
+ * stay where the loop in kfb_drain_sealed() finds them.
+ */
+static void kfb_drain_all(struct kfree_batch *kb)
+{
+	int round;
+
 	/*
 	 * A fallback list that the first round left unsealed behind another
 	 * (see kc_seal_open()) is sealed by the second, before its grace
 	 * period: two rounds release every object added before the call.
 	 */
 	for (round = 0; round < 2; round++) {
-		if (kfb_seal_all(kb, only)) {
-			if (only && kb->ops->synchronize_expedited)
-				kb->ops->synchronize_expedited(kb);
-			else
-				kb->ops->synchronize(kb);
-		}
-		for_each_possible_cpu(cpu) {
-			kc = per_cpu_ptr(kb->pcpu, cpu);
-			/* Taking drain_lock also waits for a release. */
-			mutex_lock(&kc->drain_lock);
-			drain_ready(kc, only, UINT_MAX);
-			mutex_unlock(&kc->drain_lock);
-		}
-		if (!kfb_heads_left(kb))
+		cpus_read_lock();
+		kfb_seal_all(kb, NULL);
+		cpus_read_unlock();
+		if (!kfb_drain_sealed(kb, NULL))
 			break;
 	}
 }
@@ -2760,9 +2823,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_flush);
 void kfree_batch_barrier(struct kfree_batch *kb)
 {
 	might_sleep();
-	cpus_read_lock();
-	kfb_drain_all(kb, NULL);
-	cpus_read_unlock();
+	kfb_drain_all(kb);
 	if (kb->flags & KFREE_BATCH_SHEAVES)
 		kfb_lanes_barrier(0, NULL);
 }
@@ -2784,15 +2845,25 @@ EXPORT_SYMBOL_GPL(kfree_batch_barrier);
 void kfree_batch_barrier_cache(struct kmem_cache *s)
 {
 	struct kfree_batch *kb;
+	bool more = true;
+	int round;
 
 	might_sleep();
-	/* In this order: kfree_batch_cache_pending() runs under slab_mutex. */
-	cpus_read_lock();
-	mutex_lock(&kfree_batch_clients_lock);
-	list_for_each_entry(kb, &kfree_batch_clients, node)
-		kfb_drain_all(kb, s);
-	mutex_unlock(&kfree_batch_clients_lock);
-	cpus_read_unlock();
+	/* Two rounds, as in kfb_drain_all(); the clients may change between. */
+	for (round = 0; round < 2 && more; round++) {
+		/* In this order: kfree_batch_cache_pending() runs under slab_mutex. */
+		cpus_read_lock();
+		mutex_lock(&kfree_batch_clients_lock);
+		list_for_each_entry(kb, &kfree_batch_clients, node)
+			kfb_seal_all(kb, s);
+		mutex_unlock(&kfree_batch_clients_lock);
+		cpus_read_unlock();
+		more = false;
+		mutex_lock(&kfree_batch_clients_lock);
+		list_for_each_entry(kb, &kfree_batch_clients, node)
+			more |= kfb_drain_sealed(kb, s);
+		mutex_unlock(&kfree_batch_clients_lock);
+	}
 	kfb_lanes_barrier(0, s);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);

@@ -69,12 +69,14 @@ union kfree_batch_cookie {
  *	cookies have always passed.
  * @synchronize: wait for a full grace period.  May sleep.
  * @synchronize_expedited: optional; the same, faster, for a caller that
- *	waits on it (kfree_batch_barrier_cache(), from kmem_cache_destroy()).
- *	NULL: @synchronize.  May sleep.
+ *	waits on it: kfree_batch_barrier_cache(), from kmem_cache_destroy(),
+ *	when the kfree_batch.expedite_destroy parameter is set.  NULL:
+ *	@synchronize.  May sleep.
  * @cb_barrier: wait until every @func given to @call has run.  May sleep.
  * @expedite: optional; hurry the grace periods that cookies taken so far
  *	wait for, without blocking.  Called from process context when a CPU's
- *	backlog passes the engine's bound.
+ *	backlog passes the kfree_batch.backlog parameter (0, never, by
+ *	default).
  */
 struct kfree_batch_gp_ops {
 	const char *name;

@@ -1598,7 +1598,139 @@ static void test_cpu_offline(struct kunit *test)
 	wait_for_completion(&c.done);
 	KUNIT_EXPECT_TRUE(test, wait_released(kb, 200, 10000));
 }
+
+struct barrier_ctx {
+	struct kfree_batch *kb;
+	struct kmem_cache *s;		/* a per-cache barrier if not NULL */
+	struct completion done;
+};
+
+static int barrier_fn(void *data)
+{
+	struct barrier_ctx *c = data;
+
+	if (c->s)
+		kfree_batch_barrier_cache(c->s);
+	else
+		kfree_batch_barrier(c->kb);
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * A CPU goes offline while a barrier waits for its grace period, which an
+ * SRCU reader holds: CPU hotplug does not wait for the barrier, and the
+ * barrier still frees the object once the reader is gone.
+ */
+static void test_barrier_no_hotplug_wait(struct kunit *test)
+{
+	struct kfree_batch *kb = new_client(test, &kfree_batch_srcu_ops);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_hp", 64);
+	struct barrier_ctx c = { .kb = kb };
+	struct task_struct *t;
+	struct reader *r;
+	struct watch w;
+	unsigned int cpu;
+	bool done;
+	void *p;
+	int i;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	cpu = cpumask_last(cpu_online_mask);
+	for (i = 0; i < 2; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		watch_init(&w, p, 64);
+		r = reader_start(test, &kfree_batch_srcu_ops, &w, 1, 10000);
+		KUNIT_ASSERT_TRUE(test, kfree_batch_add(kb, p));
+		c.s = i ? s : NULL;
+		init_completion(&c.done);
+		t = kthread_run(barrier_fn, &c, "kfb_barrier");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		/* Time to seal; then it waits for the reader. */
+		msleep(300);
+		KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+		done = completion_done(&c.done);
+		KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+		KUNIT_EXPECT_EQ(test, reader_stop(r), 0);
+		wait_for_completion(&c.done);
+		KUNIT_EXPECT_FALSE_MSG(test, done,
+				       "CPU hotplug waited for %s's grace period",
+				       i ? "kfree_batch_barrier_cache()" :
+				       "kfree_batch_barrier()");
+		KUNIT_EXPECT_TRUE(test, watch_freed(&w));
+	}
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
 #endif
+
+/* RCU's operations, with the expedited ones counted. */
+static struct kfree_batch_gp_ops counted_ops;
+static atomic_t expedited_calls;
+
+static void counted_sync_expedited(struct kfree_batch *kb)
+{
+	atomic_inc(&expedited_calls);
+	kfree_batch_rcu_ops.synchronize_expedited(kb);
+}
+
+static void counted_expedite(struct kfree_batch *kb)
+{
+	atomic_inc(&expedited_calls);
+	kfree_batch_rcu_ops.expedite(kb);
+}
+
+/*
+ * No expedited grace period unless an administrator asks for one (the
+ * kfree_batch.backlog and expedite_destroy parameters, off by default): not
+ * for a per-cache barrier, which kmem_cache_destroy() runs, and not for a
+ * flood of adds on one CPU.
+ */
+static void test_no_expedited_gp(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_noexp", 64);
+	struct kfree_batch *kb;
+	struct watch w;
+	void *p;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	counted_ops = kfree_batch_rcu_ops;
+	counted_ops.name = "rcu-counted";
+	counted_ops.synchronize_expedited = counted_sync_expedited;
+	counted_ops.expedite = counted_expedite;
+	atomic_set(&expedited_calls, 0);
+	kb = new_client(test, &counted_ops);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	watch_init(&w, p, 64);
+	KUNIT_ASSERT_TRUE(test, kfree_batch_add(kb, p));
+	kfree_batch_barrier_cache(s);
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w));
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&expedited_calls), 0,
+			    "a per-cache barrier expedited a grace period");
+
+	/* Far more than a CPU's batches hold, with the worker looking on. */
+	for (i = 0; i < 20000; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (!kfree_batch_add(kb, p))
+			kmem_cache_free(s, p);
+		if (i % 1000 == 999)
+			msleep(20);
+	}
+	kfree_batch_barrier(kb);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&expedited_calls), 0,
+			    "a flood of adds expedited a grace period");
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
 
 struct rcu_obj {
 	u64 data[4];
@@ -1788,6 +1920,46 @@ static void test_kfree_rcu_many_caches(struct kunit *test)
 }
 
 /*
+ * Wait until no deferred sheaf waits for a grace period and no lane's
+ * grace-period callback is in flight: a kfree_rcu() after this sits in its
+ * open sheaf until a barrier, a full sheaf or the time bound seals it.
+ */
+static void lanes_quiet(void)
+{
+	kvfree_rcu_barrier();
+	rcu_barrier();
+	/* The release and seal works the callbacks queued. */
+	msleep(100);
+}
+
+/*
+ * kvfree_rcu_barrier() seals the open deferred sheaf of the object it
+ * must free, with nothing else to seal it: no grace-period callback in
+ * flight, the time bound far away.
+ */
+static void test_kfree_rcu_barrier_seals_open(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu_open",
+					 sizeof(struct rcu_obj));
+	struct rcu_obj *o;
+	struct watch w;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(&w, o->data, sizeof(o->data));
+	lanes_quiet();
+	kfree_rcu(o, rcu);
+	kvfree_rcu_barrier();
+	KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w),
+			      "kvfree_rcu_barrier() returned, the object not freed");
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/*
  * An RCU reader that started before kfree_rcu() keeps the object alive,
  * also once its deferred sheaf is sealed; kvfree_rcu_barrier() frees it.
  */
@@ -1963,6 +2135,8 @@ static void test_kfree_rcu_idle_time_bound(struct kunit *test)
 	o = kmem_cache_alloc(s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	watch_init(&w, o->data, sizeof(o->data));
+	/* The time bound alone, not another sheaf's grace period, seals it. */
+	lanes_quiet();
 	t0 = ktime_get();
 	kfree_rcu(o, rcu);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 1);
@@ -2636,7 +2810,9 @@ static struct kunit_case kfree_batch_test_cases[] = {
 #endif
 #ifdef CONFIG_HOTPLUG_CPU
 	KUNIT_CASE(test_cpu_offline),
+	KUNIT_CASE(test_barrier_no_hotplug_wait),
 #endif
+	KUNIT_CASE(test_no_expedited_gp),
 	KUNIT_CASE(test_bad_input),
 	KUNIT_CASE(test_bad_input_same_slab),
 #ifdef CONFIG_PRINTK
@@ -2655,6 +2831,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 #ifdef CONFIG_KVFREE_RCU_BATCHED
 	KUNIT_CASE(test_kfree_rcu_destroy),
 	KUNIT_CASE(test_kfree_rcu_many_caches),
+	KUNIT_CASE(test_kfree_rcu_barrier_seals_open),
 	KUNIT_CASE(test_kfree_rcu_reader_delays_free),
 	KUNIT_CASE(test_kfree_rcu_bad_pointer),
 #ifdef CONFIG_HOTPLUG_CPU
