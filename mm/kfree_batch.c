@@ -1105,7 +1105,8 @@ static void kfb_lane_arm(struct kfb_lane *l)
 /**
  * kfree_batch_sheaf_opened - SLUB opened a deferred sheaf on this CPU
  * @lane: its lane.
- * @sheaf: the sheaf, empty, now this CPU's open sheaf of its cache.
+ * @sheaf: the sheaf, empty, now one of this CPU's open sheaves of its
+ *	cache (for objects of this node, or of another).
  *
  * Context: slab_defer_add(), under the CPU's lock of the cache's sheaves.
  * Return: nothing.
@@ -1181,20 +1182,19 @@ static void kfb_lane_seal_work(struct work_struct *work)
 	raw_spin_unlock_irq(&l->lock);
 	while (n--) {
 		raw_spin_lock_irq(&l->lock);
-		s = NULL;
-		if (!list_empty(&l->open))
-			s = list_first_entry(&l->open, struct slab_sheaf,
-					     barn_list)->cache;
+		sheaf = list_first_entry_or_null(&l->open, struct slab_sheaf,
+						 barn_list);
+		s = sheaf ? sheaf->cache : NULL;
 		raw_spin_unlock_irq(&l->lock);
-		if (!s)
+		if (!sheaf)
 			break;
 		/*
-		 * The sheaf may have been sealed full meanwhile; a new one
-		 * of @s is then open, and is sealed instead.  @s lives on: a
-		 * cache is destroyed only after a barrier flushed this work.
+		 * An add may have sealed it meanwhile: then it is no longer
+		 * in the CPU's sheaves, and only compared there.  @s lives
+		 * on: a cache is destroyed only after a barrier flushed this
+		 * work.
 		 */
-		sheaf = slab_defer_detach(s, lane, -1);
-		if (sheaf)
+		if (slab_defer_detach(s, sheaf, lane, -1))
 			kfree_batch_sheaf_sealed(lane, sheaf);
 	}
 out:
@@ -1441,7 +1441,7 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 /* @cpu is dead: seal what it left open, with a fresh cookie. */
 static void kfb_lanes_cpu_dead(unsigned int cpu)
 {
-	struct slab_sheaf *sheaf, *next, *detached;
+	struct slab_sheaf *sheaf, *next;
 	struct kfb_lane *l;
 	unsigned int lane;
 	bool call;
@@ -1454,8 +1454,8 @@ static void kfb_lanes_cpu_dead(unsigned int cpu)
 		raw_spin_lock_irq(&l->lock);
 		call = false;
 		list_for_each_entry_safe(sheaf, next, &l->open, barn_list) {
-			detached = slab_defer_detach(sheaf->cache, lane, cpu);
-			WARN_ON_ONCE(detached != sheaf);
+			WARN_ON_ONCE(!slab_defer_detach(sheaf->cache, sheaf,
+							lane, cpu));
 			list_del(&sheaf->barn_list);
 			l->nr_open--;
 			call |= kfb_lane_queue(l, sheaf);

@@ -40,6 +40,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/nodemask.h>
 #include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
@@ -2018,6 +2019,62 @@ static void test_kfree_rcu_bad_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
+#if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
+/*
+ * kfree_rcu() on one CPU of objects of another node: they leave in whole
+ * deferred sheaves of their node, which go to that node's barn, where
+ * /proc/slabinfo counts them as active until allocations take them, not
+ * to the slabs.  Built in only: get_slabinfo() is not exported.
+ */
+static void test_kfree_rcu_remote_node(struct kunit *test)
+{
+	const struct cpumask *here = cpumask_of(raw_smp_processor_id());
+	struct slabinfo info = {};
+	struct kmem_cache *s;
+	struct rcu_obj **o;
+	unsigned int i, n;
+	int node, remote;
+
+	if (num_online_nodes() < 2)
+		kunit_skip(test, "needs two NUMA nodes");
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		kunit_skip(test, "KASAN keeps freed objects in its quarantine");
+	s = new_cache("kfree_batch_kunit_remote", sizeof(struct rcu_obj));
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (!cache_has_sheaves(s)) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "caches without sheaves");
+	}
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, here), 0);
+	node = numa_node_id();
+	remote = next_online_node(node);
+	if (remote >= MAX_NUMNODES)
+		remote = first_online_node;
+	/* Four sheaves, which a barn takes whole (MAX_FULL_SHEAVES). */
+	n = 4 * s->sheaf_capacity;
+	o = kunit_kmalloc_array(test, n, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < n; i++) {
+		o[i] = kmem_cache_alloc_node(s, GFP_KERNEL | __GFP_THISNODE,
+					     remote);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+		KUNIT_ASSERT_EQ(test, slab_nid(virt_to_slab(o[i])), remote);
+	}
+	for (i = 0; i < n; i++)
+		kfree_rcu(o[i], rcu);
+	kvfree_rcu_barrier();
+	get_slabinfo(s, &info);
+	kunit_info(test, "%u objects of node %d freed on node %d: %lu active after the barrier\n",
+		   n, remote, node, info.active_objs);
+	KUNIT_EXPECT_GE_MSG(test, info.active_objs, n * 3 / 4,
+			    "the objects went to the slabs, not to their node's barn");
+	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+#endif
+
 #ifdef CONFIG_HOTPLUG_CPU
 struct rcu_offline_ctx {
 	struct kmem_cache *s;
@@ -2832,6 +2889,9 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_rcu_destroy),
 	KUNIT_CASE(test_kfree_rcu_many_caches),
 	KUNIT_CASE(test_kfree_rcu_barrier_seals_open),
+#if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
+	KUNIT_CASE(test_kfree_rcu_remote_node),
+#endif
 	KUNIT_CASE(test_kfree_rcu_reader_delays_free),
 	KUNIT_CASE(test_kfree_rcu_bad_pointer),
 #ifdef CONFIG_HOTPLUG_CPU
