@@ -87,7 +87,9 @@ WORKLOADS = collections.OrderedDict([
                   'allocation order then shuffled (512-object chunks)')),
     ('destroy', W(DESTROY, 'destroy',
                   'create a cache, kfree_rcu() 8 objects, destroy it, while '
-                  'another CPU floods another cache')),
+                  'another CPU floods another cache; at boot, where RCU '
+                  'expedites synchronize_rcu() (the barrier\'s wait on the '
+                  'patched kernel) but not call_rcu() (7.3\'s)')),
     ('destroy-normal', W('rcupdate.rcu_normal=1 ' + DESTROY, 'destroy',
                          'destroy with rcupdate.rcu_normal=1: no expedited '
                          'grace periods on either kernel')),
@@ -300,14 +302,13 @@ METRICS = [
 # every goal a run misses; a missed goal without one says so.
 REASONS = {
     'rcuscale_held_peak_kb':
-    "kfree_batch holds more storage and more pending objects: a batch "
-    "page of 511 pointers is sealed when full or after seal_ms, with up to "
-    "its reserve of empty pages per CPU beside it, where 7.3's rcu_free "
-    "sheaf of 60 starts its grace period as soon as it fills (see "
-    "rcuscale_storage_peak_kb and rcuscale_free_drop_kb); and released "
-    "objects wait in the barns for reuse, within slab_reuse_kb (1/256 of "
-    "memory), until allocations take them (rcuscale_cached_kb: what the "
-    "final shrink gave back).",
+    "not storage (rcuscale_storage_peak_kb: 88 kB of sheaves against "
+    "7.3's 2 MB of pointer pages) but pending objects and released whole "
+    "sheaves that the barns keep for reuse within slab_reuse_kb "
+    "(rcuscale_cached_kb: what the final shrink gave back, 10 MB against "
+    "1.2 MB).  The peak varies widely between rounds (patched 9.0 to 20.4 "
+    "MB here); another run, on the same path for these objects, gave "
+    "0.88x (0.70-0.99).",
     'smallmem_held_peak_kb':
     "not analysed: the storage is a small part (smallmem_storage_peak_kb), "
     "so the rest is pending objects or released sheaves kept in the barns; "
