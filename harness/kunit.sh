@@ -4,7 +4,7 @@
 # kunit.sh ARCH [VARIANT] [SUITE-FILTER]
 # Build and run our KUnit suites with the kernel's own kunit.py.
 #   ARCH     um or x86_64 (x86_64 runs under QEMU with -smp 4; plain on
-#            two NUMA nodes)
+#            three NUMA nodes, one of them without CPUs)
 #   VARIANT  plain (default), debug (lockdep, PROVE_RCU, KASAN, debug
 #            objects), rt (PREEMPT_RT), lazy (RCU_LAZY, RCU_NOCB_CPU, the
 #            suite as a module: build only, harness/kunit-module.sh runs it)
@@ -49,14 +49,16 @@ x86_64) args+=(--qemu_args="-smp 4,sockets=2,cores=2,threads=1"
 *) die "ARCH=$arch: KUnit runs on um or x86_64" ;;
 esac
 case "$variant" in
-# Two NUMA nodes of two CPUs each, one socket each: releases on the
-# unbound worker meet objects of the other node.
+# Two NUMA nodes of two CPUs each, one socket each, and a third with
+# memory only: frees meet objects of the other nodes.
 plain)	if [ "$arch" = x86_64 ]; then
 		args+=(--kconfig_add=CONFIG_PCI=y --kconfig_add=CONFIG_NUMA=y
 		       --qemu_args="-object memory-backend-ram,id=m0,size=1G"
-		       --qemu_args="-object memory-backend-ram,id=m1,size=1G"
+		       --qemu_args="-object memory-backend-ram,id=m1,size=768M"
+		       --qemu_args="-object memory-backend-ram,id=m2,size=256M"
 		       --qemu_args="-numa node,nodeid=0,cpus=0-1,memdev=m0"
-		       --qemu_args="-numa node,nodeid=1,cpus=2-3,memdev=m1")
+		       --qemu_args="-numa node,nodeid=1,cpus=2-3,memdev=m1"
+		       --qemu_args="-numa node,nodeid=2,memdev=m2")
 	fi ;;
 debug)
 	for c in DEBUG_KERNEL PROVE_LOCKING PROVE_RCU KASAN KASAN_GENERIC \

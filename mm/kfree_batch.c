@@ -1346,7 +1346,8 @@ static unsigned long kfb_lane_count(struct kfb_lane *l, struct kmem_cache *s)
 			if (!s || sheaf->cache == s)
 				n += sheaf->size;
 	list_for_each_entry(sheaf, &l->barrier, barn_list)
-		n += sheaf->size;
+		if (!s || sheaf->cache == s)
+			n += sheaf->size;
 	raw_spin_unlock_irq(&l->lock);
 	return n;
 }
@@ -1378,40 +1379,46 @@ static void kfb_lanes_seal(unsigned int lane, struct kmem_cache *s)
 /*
  * Take the sealed sheaves of @s (NULL: of every cache) out of the batches
  * to each CPU's barrier list: a sheaf sealed later may join the newest
- * batch and give it a newer cookie.  Return: true if any was taken.
+ * batch and give it a newer cookie.
+ * Return: true if a sheaf taken still waits for its grace period.
  */
 static bool kfb_lanes_take(unsigned int lane, struct kmem_cache *s)
 {
 	struct slab_sheaf *sheaf, *next;
+	struct kfb_lane_batch *b;
+	bool waiting = false;
 	struct kfb_lane *l;
-	bool any = false;
 	unsigned int i;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		raw_spin_lock_irq(&l->lock);
-		for (i = 0; i < l->nr_batches; i++)
-			list_for_each_entry_safe(sheaf, next,
-						 &kfb_lane_batch(l, i)->sheaves,
-						 barn_list)
-				if (!s || sheaf->cache == s)
-					list_move_tail(&sheaf->barn_list,
-						       &l->barrier);
-		any |= !list_empty(&l->barrier);
+		for (i = 0; i < l->nr_batches; i++) {
+			b = kfb_lane_batch(l, i);
+			list_for_each_entry_safe(sheaf, next, &b->sheaves,
+						 barn_list) {
+				if (s && sheaf->cache != s)
+					continue;
+				list_move_tail(&sheaf->barn_list, &l->barrier);
+				if (!poll_state_synchronize_rcu_full(&b->cookie))
+					waiting = true;
+			}
+		}
 		raw_spin_unlock_irq(&l->lock);
 	}
-	return any;
+	return waiting;
 }
 
 /*
  * Everything of @s (NULL: of every cache) in @lane before the call is
- * freed on return, after a normal grace period if anything was sealed;
- * cpus_read_lock() is never held across it.
+ * freed on return, after a grace period if a sheaf taken still waits for
+ * one: a normal one, or for a per-cache barrier an expedited one if
+ * kfree_batch.expedite_destroy asks for it.  cpus_read_lock() is never
+ * held across it.
  */
 static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 {
-	struct rcu_gp_seq now;
 	struct kfb_lane *l;
 	LIST_HEAD(chain);
 	int cpu;
@@ -1420,10 +1427,12 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 		return;
 	mutex_lock(&kfb_lane_barrier_lock);
 	kfb_lanes_seal(lane, s);
-	/* Every sheaf taken was sealed with a cookie no newer than this. */
+	/* Every sheaf taken was sealed with a cookie taken before this. */
 	if (kfb_lanes_take(lane, s)) {
-		get_state_synchronize_rcu_full(&now);
-		cond_synchronize_rcu_full(&now);
+		if (s && READ_ONCE(expedite_destroy))
+			synchronize_rcu_expedited();
+		else
+			synchronize_rcu();
 	}
 	/* The mutex also waits for releases in flight, of ready batches. */
 	for_each_possible_cpu(cpu) {
