@@ -2021,21 +2021,23 @@ static void test_kfree_rcu_bad_pointer(struct kunit *test)
 
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
 /*
- * kfree_rcu() on CPUs of one node of objects of another: they leave in whole
- * deferred sheaves of their node, which go to that node's barn, where
- * /proc/slabinfo counts them as active until allocations take them, not
- * to the slabs.  Built in only: get_slabinfo() is not exported.
+ * kfree_rcu() on CPUs of one node of objects of @nr other nodes, in turn:
+ * each remote sheaf holds one node's objects, which leave in whole
+ * sheaves for that node's barn, where /proc/slabinfo counts them as
+ * active until allocations take them, not to the slabs.  A third node's
+ * objects take the pointer pages: no sheaf is sealed per object.  Built
+ * in only: get_slabinfo() is not exported.
  */
-static void test_kfree_rcu_remote_node(struct kunit *test)
+static void remote_free(struct kunit *test, unsigned int nr)
 {
 	struct slabinfo info = {};
 	struct kmem_cache *s;
 	struct rcu_obj **o;
 	unsigned int i, n;
-	int node, remote;
+	int node, far[2];
 
-	if (num_online_nodes() < 2)
-		kunit_skip(test, "needs two NUMA nodes");
+	if (num_online_nodes() < nr + 1)
+		kunit_skip(test, "needs %u NUMA nodes", nr + 1);
 	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
 		kunit_skip(test, "KASAN keeps freed objects in its quarantine");
 	s = new_cache("kfree_batch_kunit_remote", sizeof(struct rcu_obj));
@@ -2045,18 +2047,21 @@ static void test_kfree_rcu_remote_node(struct kunit *test)
 		kunit_skip(test, "caches without sheaves");
 	}
 	node = cpu_to_node(raw_smp_processor_id());
-	remote = next_online_node(node);
-	if (remote >= MAX_NUMNODES)
-		remote = first_online_node;
-	/* Four sheaves, which a barn takes whole (MAX_FULL_SHEAVES). */
-	n = 4 * s->sheaf_capacity;
+	for (i = 0; i < nr; i++) {
+		far[i] = next_online_node(i ? far[i - 1] : node);
+		if (far[i] >= MAX_NUMNODES)
+			far[i] = first_online_node;
+		KUNIT_ASSERT_NE(test, far[i], node);
+	}
+	/* Four sheaves of each node, which a barn takes whole. */
+	n = 4 * nr * s->sheaf_capacity;
 	o = kunit_kmalloc_array(test, n, sizeof(*o), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	for (i = 0; i < n; i++) {
 		o[i] = kmem_cache_alloc_node(s, GFP_KERNEL | __GFP_THISNODE,
-					     remote);
+					     far[i % nr]);
 		KUNIT_ASSERT_NOT_NULL(test, o[i]);
-		KUNIT_ASSERT_EQ(test, slab_nid(virt_to_slab(o[i])), remote);
+		KUNIT_ASSERT_EQ(test, slab_nid(virt_to_slab(o[i])), far[i % nr]);
 	}
 	/* On a CPU of @node; nothing below asserts until it is unpinned. */
 	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of_node(node)), 0);
@@ -2065,70 +2070,24 @@ static void test_kfree_rcu_remote_node(struct kunit *test)
 	set_cpus_allowed_ptr(current, cpu_possible_mask);
 	kvfree_rcu_barrier();
 	get_slabinfo(s, &info);
-	kunit_info(test, "%u objects of node %d freed on node %d: %lu active after the barrier\n",
-		   n, remote, node, info.active_objs);
-	KUNIT_EXPECT_GE_MSG(test, info.active_objs, n * 3 / 4,
-			    "the objects went to the slabs, not to their node's barn");
+	kunit_info(test, "%u objects of node %d%s in turn freed on node %d: %lu active after the barrier\n",
+		   n, far[0], nr > 1 ? " and another" : "", node,
+		   info.active_objs);
+	KUNIT_EXPECT_GE_MSG(test, info.active_objs, n / nr * 3 / 4,
+			    "no node's objects reached its barn in whole sheaves");
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-/*
- * The same with frees that alternate between two other nodes: the objects
- * of one of them still leave in whole sheaves for their barn, those of
- * the other take the pointer pages; neither seals a sheaf per object.
- */
+static void test_kfree_rcu_remote_node(struct kunit *test)
+{
+	remote_free(test, 1);
+}
+
 static void test_kfree_rcu_third_node(struct kunit *test)
 {
-	struct slabinfo info = {};
-	struct kmem_cache *s;
-	struct rcu_obj **o;
-	unsigned int i, n;
-	int node, far[2];
-
-	if (num_online_nodes() < 3)
-		kunit_skip(test, "needs three NUMA nodes");
-	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
-		kunit_skip(test, "KASAN keeps freed objects in its quarantine");
-	s = new_cache("kfree_batch_kunit_third", sizeof(struct rcu_obj));
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	if (!cache_has_sheaves(s)) {
-		kmem_cache_destroy(s);
-		kunit_skip(test, "caches without sheaves");
-	}
-	node = cpu_to_node(raw_smp_processor_id());
-	far[0] = next_online_node(node);
-	if (far[0] >= MAX_NUMNODES)
-		far[0] = first_online_node;
-	far[1] = next_online_node(far[0]);
-	if (far[1] >= MAX_NUMNODES)
-		far[1] = first_online_node;
-	KUNIT_ASSERT_NE(test, far[1], node);
-	/* Four sheaves of each node, in turn. */
-	n = 8 * s->sheaf_capacity;
-	o = kunit_kmalloc_array(test, n, sizeof(*o), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
-	for (i = 0; i < n; i++) {
-		o[i] = kmem_cache_alloc_node(s, GFP_KERNEL | __GFP_THISNODE,
-					     far[i % 2]);
-		KUNIT_ASSERT_NOT_NULL(test, o[i]);
-		KUNIT_ASSERT_EQ(test, slab_nid(virt_to_slab(o[i])), far[i % 2]);
-	}
-	/* On a CPU of @node; nothing below asserts until it is unpinned. */
-	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of_node(node)), 0);
-	for (i = 0; i < n; i++)
-		kfree_rcu(o[i], rcu);
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
-	kvfree_rcu_barrier();
-	get_slabinfo(s, &info);
-	kunit_info(test, "%u objects of nodes %d and %d in turn freed on node %d: %lu active after the barrier\n",
-		   n, far[0], far[1], node, info.active_objs);
-	KUNIT_EXPECT_GE_MSG(test, info.active_objs, n / 2 * 3 / 4,
-			    "no node's objects reached its barn in whole sheaves");
-	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 0);
-	kmem_cache_destroy(s);
-	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+	remote_free(test, 2);
 }
 #endif
 
