@@ -1934,6 +1934,25 @@ static void lanes_quiet(void)
 }
 
 /*
+ * An object of @s watched through @w, allocated once the lanes are quiet
+ * (lanes_quiet()): a kfree_rcu() of it sits in its open sheaf until
+ * something seals it.
+ */
+static struct rcu_obj *quiet_obj(struct kunit *test, struct kmem_cache *s,
+				 struct watch *w)
+{
+	struct rcu_obj *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	o = kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(w, o->data, sizeof(o->data));
+	lanes_quiet();
+	return o;
+}
+
+/*
  * kvfree_rcu_barrier() seals the open deferred sheaf of the object it
  * must free, with nothing else to seal it: no grace-period callback in
  * flight, the time bound far away.
@@ -1945,12 +1964,7 @@ static void test_kfree_rcu_barrier_seals_open(struct kunit *test)
 	struct rcu_obj *o;
 	struct watch w;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_TRUE(test, want_init_on_free());
-	o = kmem_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
-	watch_init(&w, o->data, sizeof(o->data));
-	lanes_quiet();
+	o = quiet_obj(test, s, &w);
 	kfree_rcu(o, rcu);
 	kvfree_rcu_barrier();
 	KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w),
@@ -2203,13 +2217,8 @@ static void test_kfree_rcu_idle_time_bound(struct kunit *test)
 	struct watch w;
 	ktime_t t0;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_TRUE(test, want_init_on_free());
-	o = kmem_cache_alloc(s, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
-	watch_init(&w, o->data, sizeof(o->data));
 	/* The time bound alone, not another sheaf's grace period, seals it. */
-	lanes_quiet();
+	o = quiet_obj(test, s, &w);
 	t0 = ktime_get();
 	kfree_rcu(o, rcu);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(s), 1);
