@@ -996,8 +996,11 @@ static bool kfb_add_defer(struct kfree_batch *kb, void *ptr,
  * A client with %KFREE_BATCH_SHEAVES (kfree_rcu()'s) puts a slab object
  * into SLUB's open deferred sheaf of its cache on this CPU (slab_defer_add()),
  * not into a page of pointers: one sheaf per cache, CPU and lane, so any
- * number of caches interleave without evicting each other.  A lane is one
- * grace-period domain instance; lane 0 is RCU's.  Per CPU and lane the
+ * number of caches interleave without evicting each other.  A lane serves
+ * one client at a time: kfree_batch_init() leases it to a client whose
+ * domain has grace-period callbacks, kfree_batch_destroy() gives it back
+ * once it is empty, and the lane follows that client's domain (cookies,
+ * callbacks, barriers).  Per CPU and lane the
  * engine keeps the sheaves open on that CPU (linked through barn_list,
  * under @lock, which SLUB calls take under its per-CPU lock), the sealed
  * ones in batches of one grace-period cookie each, one grace-period
@@ -1016,7 +1019,7 @@ static bool kfb_add_defer(struct kfree_batch *kb, void *ptr,
 
 struct kfb_lane_batch {
 	struct list_head sheaves;		/* via barn_list */
-	struct rcu_gp_seq cookie;
+	union kfree_batch_cookie cookie;
 };
 
 struct kfb_lane {
@@ -1041,6 +1044,7 @@ struct kfb_lane {
 	unsigned long released;			/* @release_lock */
 	unsigned long releases;			/* @release_lock */
 	int cpu;
+	unsigned int lane;
 };
 
 static DEFINE_PER_CPU(struct kfb_lane, kfb_lanes[SLAB_DEFER_LANES]);
@@ -1048,14 +1052,47 @@ static struct workqueue_struct *kfb_lane_wq;
 static DEFINE_MUTEX(kfb_lane_barrier_lock);
 /* Set once the lanes' timers and works are set up. */
 static bool kfb_lanes_live __read_mostly;
-static struct kfree_batch *kfb_lane_kb;	/* kfree_batch_clients_lock */
+/*
+ * The client of each lane: set under kfb_lane_barrier_lock (which nests
+ * outside cpus_read_lock(), so not under kfree_batch_clients_lock, which
+ * nests inside it), read under it; code that finds a sheaf in a lane reads
+ * it with READ_ONCE(), as the lane cannot change hands before its sheaves
+ * are released.
+ */
+static struct kfree_batch *kfb_lane_client[SLAB_DEFER_LANES];
+
+static struct kfree_batch *kfb_lane_kb(struct kfb_lane *l)
+{
+	return READ_ONCE(kfb_lane_client[l->lane]);
+}
+
+/* Has @kb a lane?  Then @kb->lane is set. */
+static __always_inline bool kfb_has_lane(struct kfree_batch *kb)
+{
+	/* Pairs with the smp_store_release() in kfb_lane_lease(). */
+	return smp_load_acquire(&kb->has_lane);
+}
 
 static void kfb_lane_gp_done(struct rcu_head *head);
 
+/* The domain's @call; not lazy for RCU (see rcu_call()). */
 static void kfb_lane_call(struct kfb_lane *l)
 {
-	/* Not lazy: the time bound counts on it (see rcu_call()). */
-	call_rcu_hurry(&l->gp_head, kfb_lane_gp_done);
+	struct kfree_batch *kb = kfb_lane_kb(l);
+
+	kb->ops->call(kb, &l->gp_head, kfb_lane_gp_done);
+}
+
+/*
+ * Do @a and @b stand for one grace-period state?  Only batching depends
+ * on it: a sheaf that joins a batch moves the batch's cookie on to now.
+ */
+static bool kfb_same_cookie(struct kfree_batch *kb, union kfree_batch_cookie *a,
+			    union kfree_batch_cookie *b)
+{
+	if (kb->ops == &kfree_batch_rcu_ops)
+		return same_state_synchronize_rcu_full(&a->rcu, &b->rcu);
+	return a->seq == b->seq;
 }
 
 static struct kfb_lane_batch *kfb_lane_batch(struct kfb_lane *l,
@@ -1070,13 +1107,14 @@ static struct kfb_lane_batch *kfb_lane_batch(struct kfb_lane *l,
  */
 static bool kfb_lane_queue(struct kfb_lane *l, struct slab_sheaf *sheaf)
 {
+	struct kfree_batch *kb = kfb_lane_kb(l);
 	struct kfb_lane_batch *b = NULL;
-	struct rcu_gp_seq now;
+	union kfree_batch_cookie now;
 
-	get_state_synchronize_rcu_full(&now);
+	kb->ops->snapshot(kb, &now);
 	if (l->nr_batches) {
 		b = kfb_lane_batch(l, l->nr_batches - 1);
-		if (!same_state_synchronize_rcu_full(&b->cookie, &now) &&
+		if (!kfb_same_cookie(kb, &b->cookie, &now) &&
 		    l->nr_batches < KFB_LANE_BATCHES)
 			b = NULL;
 	}
@@ -1159,7 +1197,7 @@ void kfree_batch_sheaf_sealed(unsigned int lane, struct slab_sheaf *sheaf)
 static void kfb_lane_seal_work(struct work_struct *work)
 {
 	struct kfb_lane *l = container_of(work, struct kfb_lane, seal_work);
-	unsigned int lane = l - per_cpu_ptr(&kfb_lanes[0], l->cpu);
+	unsigned int lane = l->lane;
 	struct slab_sheaf *sheaf;
 	struct kmem_cache *s;
 	unsigned int n;
@@ -1214,7 +1252,7 @@ static void kfb_lane_timer(struct timer_list *t)
  * of its cache (an add takes a slab pointer as kfree() does); end each
  * object's debug tracking.
  */
-static void kfb_lane_check(struct slab_sheaf *sheaf)
+static void kfb_lane_check(struct kfree_batch *kb, struct slab_sheaf *sheaf)
 {
 	struct kmem_cache *s;
 	unsigned int i = 0;
@@ -1225,7 +1263,7 @@ static void kfb_lane_check(struct slab_sheaf *sheaf)
 		if (unlikely(kfb_classify(obj, &s, NULL) != KFB_SLAB ||
 			     s != sheaf->cache)) {
 			kfb_debug_unqueue(obj);
-			kfb_leak(READ_ONCE(kfb_lane_kb), obj,
+			kfb_leak(kb, obj,
 				 "pointer not at the start of an object");
 			sheaf->objects[i] = sheaf->objects[--sheaf->size];
 			continue;
@@ -1241,6 +1279,7 @@ static void kfb_lane_check(struct slab_sheaf *sheaf)
  */
 static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 {
+	struct kfree_batch *kb = kfb_lane_kb(l);
 	struct slab_sheaf *sheaf, *next;
 	unsigned long objs = 0, n;
 	struct kmem_cache *s;
@@ -1255,9 +1294,9 @@ static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 			list_move_tail(&sheaf->barn_list, &group);
 			/* A pointer left out counts as released: it is gone. */
 			n += sheaf->size;
-			kfb_lane_check(sheaf);
+			kfb_lane_check(kb, sheaf);
 		}
-		slab_defer_release(s, &group, true);
+		slab_defer_release(s, &group, kb->ops == &kfree_batch_rcu_ops);
 		/* The per-cache totals of debugfs kfree_batch/caches. */
 		atomic_long_add(n, &s->kfb_released);
 		atomic_long_inc(&s->kfb_bulk_frees);
@@ -1271,6 +1310,7 @@ static void kfb_lane_free(struct kfb_lane *l, struct list_head *chain)
 /* Release the sealed batches whose grace period has passed. */
 static void kfb_lane_release(struct kfb_lane *l)
 {
+	struct kfree_batch *kb = kfb_lane_kb(l);
 	struct kfb_lane_batch *b;
 	LIST_HEAD(chain);
 	bool call;
@@ -1280,7 +1320,7 @@ static void kfb_lane_release(struct kfb_lane *l)
 		raw_spin_lock_irq(&l->lock);
 		while (l->nr_batches) {
 			b = kfb_lane_batch(l, 0);
-			if (!poll_state_synchronize_rcu_full(&b->cookie))
+			if (!kb->ops->poll(kb, &b->cookie))
 				break;
 			list_splice_tail_init(&b->sheaves, &chain);
 			l->first = (l->first + 1) % KFB_LANE_BATCHES;
@@ -1382,7 +1422,8 @@ static void kfb_lanes_seal(unsigned int lane, struct kmem_cache *s)
  * batch and give it a newer cookie.
  * Return: true if a sheaf taken still waits for its grace period.
  */
-static bool kfb_lanes_take(unsigned int lane, struct kmem_cache *s)
+static bool kfb_lanes_take(struct kfree_batch *kb, unsigned int lane,
+			   struct kmem_cache *s)
 {
 	struct slab_sheaf *sheaf, *next;
 	struct kfb_lane_batch *b;
@@ -1401,7 +1442,7 @@ static bool kfb_lanes_take(unsigned int lane, struct kmem_cache *s)
 				if (s && sheaf->cache != s)
 					continue;
 				list_move_tail(&sheaf->barn_list, &l->barrier);
-				if (!poll_state_synchronize_rcu_full(&b->cookie))
+				if (!kb->ops->poll(kb, &b->cookie))
 					waiting = true;
 			}
 		}
@@ -1412,13 +1453,15 @@ static bool kfb_lanes_take(unsigned int lane, struct kmem_cache *s)
 
 /*
  * Everything of @s (NULL: of every cache) in @lane before the call is
- * freed on return, after a grace period if a sheaf taken still waits for
- * one: a normal one, or for a per-cache barrier an expedited one if
- * kfree_batch.expedite_destroy asks for it.  cpus_read_lock() is never
- * held across it.
+ * freed on return, after a grace period of the lane's client if a sheaf
+ * taken still waits for one: a normal one, or for a per-cache barrier an
+ * expedited one if kfree_batch.expedite_destroy asks for it.
+ * cpus_read_lock() is never held across it.  A lane with no client holds
+ * nothing: the lease ends only once it is empty (kfb_lane_unlease()).
  */
 static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 {
+	struct kfree_batch *kb;
 	struct kfb_lane *l;
 	LIST_HEAD(chain);
 	int cpu;
@@ -1426,13 +1469,17 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 	if (!READ_ONCE(kfb_lanes_live))
 		return;
 	mutex_lock(&kfb_lane_barrier_lock);
+	kb = kfb_lane_client[lane];
+	if (!kb)
+		goto out;
 	kfb_lanes_seal(lane, s);
 	/* Every sheaf taken was sealed with a cookie taken before this. */
-	if (kfb_lanes_take(lane, s)) {
-		if (s && READ_ONCE(expedite_destroy))
-			synchronize_rcu_expedited();
+	if (kfb_lanes_take(kb, lane, s)) {
+		if (s && READ_ONCE(expedite_destroy) &&
+		    kb->ops->synchronize_expedited)
+			kb->ops->synchronize_expedited(kb);
 		else
-			synchronize_rcu();
+			kb->ops->synchronize(kb);
 	}
 	/* The mutex also waits for releases in flight, of ready batches. */
 	for_each_possible_cpu(cpu) {
@@ -1444,6 +1491,60 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 		kfb_lane_free(l, &chain);
 		mutex_unlock(&l->release_lock);
 	}
+out:
+	mutex_unlock(&kfb_lane_barrier_lock);
+}
+
+/* Lease a free lane to @kb. */
+static void kfb_lane_lease(struct kfree_batch *kb)
+{
+	unsigned int lane;
+
+	/* The lane's grace-period callback ends its batches' waits. */
+	if (!READ_ONCE(kfb_lanes_live) || !kb->ops->call)
+		return;
+	mutex_lock(&kfb_lane_barrier_lock);
+	for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
+		if (!kfb_lane_client[lane]) {
+			WRITE_ONCE(kfb_lane_client[lane], kb);
+			kb->lane = lane;
+			/* Pairs with the acquire in kfb_has_lane(). */
+			smp_store_release(&kb->has_lane, true);
+			break;
+		}
+	}
+	mutex_unlock(&kfb_lane_barrier_lock);
+	if (!kb->has_lane)
+		pr_info("kfree_batch: %s: every sheaf lane is taken; pointer pages only\n",
+			kb->name);
+}
+
+/*
+ * Give @kb's lane back, once kfree_batch_barrier() has emptied it: wait
+ * for its grace-period callback and its works, and clear its counters.
+ */
+static void kfb_lane_unlease(struct kfree_batch *kb)
+{
+	struct kfb_lane *l;
+	int cpu;
+
+	if (!kb->has_lane)
+		return;
+	kb->ops->cb_barrier(kb);
+	mutex_lock(&kfb_lane_barrier_lock);
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[kb->lane], cpu);
+		flush_work(&l->release_work);
+		flush_work(&l->seal_work);
+		WARN_ON_ONCE(l->nr_open || l->nr_batches);
+		l->added = 0;
+		l->sealed_nr = 0;
+		l->gp_waits = 0;
+		l->released = 0;
+		l->releases = 0;
+	}
+	WRITE_ONCE(kfb_lane_client[kb->lane], NULL);
+	WRITE_ONCE(kb->has_lane, false);
 	mutex_unlock(&kfb_lane_barrier_lock);
 }
 
@@ -1481,16 +1582,17 @@ static unsigned long kfb_lane_stat(unsigned long *counter)
 	return data_race(*counter);
 }
 
-static void kfb_lanes_get_stats(unsigned long stats[KFREE_BATCH_NR_STATS])
+static void kfb_lanes_get_stats(struct kfree_batch *kb,
+				unsigned long stats[KFREE_BATCH_NR_STATS])
 {
 	unsigned long added = 0, released = 0;
 	struct kfb_lane *l;
 	int cpu;
 
-	if (!READ_ONCE(kfb_lanes_live))
+	if (!kfb_has_lane(kb))
 		return;
 	for_each_possible_cpu(cpu) {
-		l = per_cpu_ptr(&kfb_lanes[0], cpu);
+		l = per_cpu_ptr(&kfb_lanes[kb->lane], cpu);
 		added += kfb_lane_stat(&l->added);
 		released += READ_ONCE(l->released);
 		stats[KFREE_BATCH_SEALED] += kfb_lane_stat(&l->sealed_nr);
@@ -1520,6 +1622,7 @@ static void __init kfb_lanes_setup(void)
 			INIT_WORK(&l->release_work, kfb_lane_release_work);
 			mutex_init(&l->release_lock);
 			l->cpu = cpu;
+			l->lane = lane;
 		}
 	}
 	/* The lanes are set up before an add uses them. */
@@ -1556,20 +1659,17 @@ static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
 	 */
 	kmemleak_ignore(ptr);
 	kasan_record_aux_stack(ptr);
-	if (slab_defer_add(s, slab, ptr, 0)) {
+	if (slab_defer_add(s, slab, ptr, kb->lane)) {
 		kfb_debug_unqueue(ptr);
 		return false;
 	}
-	this_cpu_inc(kfb_lanes[0].added);
+	this_cpu_inc(kfb_lanes[kb->lane].added);
 	return true;
 }
 
 static __always_inline bool kfb_uses_lane(struct kfree_batch *kb, bool nolock)
 {
-	if (!(kb->flags & KFREE_BATCH_SHEAVES) || nolock)
-		return false;
-	/* Pairs with the smp_store_release() in kfb_lanes_setup(). */
-	if (!smp_load_acquire(&kfb_lanes_live))
+	if (nolock || !kfb_has_lane(kb))
 		return false;
 	/* SLUB's per-CPU lock sleeps there, and the caller may hold pi_lock. */
 	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
@@ -2533,19 +2633,15 @@ int kfree_batch_init(struct kfree_batch *kb)
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
-	/* One client per lane: lane 0 is RCU's, kfree_rcu() takes it. */
-	if (kb->flags & KFREE_BATCH_SHEAVES) {
-		mutex_lock(&kfree_batch_clients_lock);
-		if (WARN_ON(kb->ops != &kfree_batch_rcu_ops || kfb_lane_kb))
-			kb->flags &= ~KFREE_BATCH_SHEAVES;
-		else
-			WRITE_ONCE(kfb_lane_kb, kb);
-		mutex_unlock(&kfree_batch_clients_lock);
-	}
+	kb->has_lane = false;
+	if (kb->flags & KFREE_BATCH_SHEAVES)
+		kfb_lane_lease(kb);
 	if (!kb->pcpu_static) {
 		kb->pcpu = alloc_percpu(struct kfree_batch_cpu);
-		if (!kb->pcpu)
+		if (!kb->pcpu) {
+			kfb_lane_unlease(kb);
 			return -ENOMEM;
+		}
 	}
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
@@ -2618,6 +2714,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	WARN(stats[KFREE_BATCH_PENDING],
 	     "kfree_batch: %s destroyed with %lu objects pending\n", kb->name,
 	     stats[KFREE_BATCH_PENDING]);
+	kfb_lane_unlease(kb);
 	mutex_lock(&kfree_batch_clients_lock);
 	list_del_rcu(&kb->node);
 	dir = kb->debugfs;
@@ -2794,9 +2891,9 @@ void kfree_batch_flush(struct kfree_batch *kb)
 
 	if (!READ_ONCE(kb->live))
 		return;
-	if ((kb->flags & KFREE_BATCH_SHEAVES) && READ_ONCE(kfb_lanes_live)) {
+	if (kfb_has_lane(kb)) {
 		for_each_online_cpu(cpu) {
-			struct kfb_lane *l = per_cpu_ptr(&kfb_lanes[0], cpu);
+			struct kfb_lane *l = per_cpu_ptr(&kfb_lanes[kb->lane], cpu);
 
 			/* data_race(): a hint; the timer seals what it misses. */
 			if (data_race(l->nr_open))
@@ -2833,8 +2930,8 @@ void kfree_batch_barrier(struct kfree_batch *kb)
 {
 	might_sleep();
 	kfb_drain_all(kb);
-	if (kb->flags & KFREE_BATCH_SHEAVES)
-		kfb_lanes_barrier(0, NULL);
+	if (kfb_has_lane(kb))
+		kfb_lanes_barrier(kb->lane, NULL);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier);
 
@@ -2854,6 +2951,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_barrier);
 void kfree_batch_barrier_cache(struct kmem_cache *s)
 {
 	struct kfree_batch *kb;
+	unsigned int lane;
 	bool more = true;
 	int round;
 
@@ -2873,7 +2971,8 @@ void kfree_batch_barrier_cache(struct kmem_cache *s)
 			more |= kfb_drain_sealed(kb, s);
 		mutex_unlock(&kfree_batch_clients_lock);
 	}
-	kfb_lanes_barrier(0, s);
+	for (lane = 0; lane < SLAB_DEFER_LANES; lane++)
+		kfb_lanes_barrier(lane, s);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_barrier_cache);
 
@@ -2922,8 +3021,7 @@ void kfree_batch_get_stats(struct kfree_batch *kb,
 		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
 		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
 	}
-	if (kb->flags & KFREE_BATCH_SHEAVES)
-		kfb_lanes_get_stats(stats);
+	kfb_lanes_get_stats(kb, stats);
 }
 EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
 
@@ -2945,6 +3043,7 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 	struct kfree_batch_block *b;
 	struct kfree_batch *kb;
 	unsigned long n = 0;
+	unsigned int lane;
 	int cpu;
 
 	mutex_lock(&kfree_batch_clients_lock);
@@ -2962,7 +3061,9 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 	mutex_unlock(&kfree_batch_clients_lock);
 	if (READ_ONCE(kfb_lanes_live))
 		for_each_possible_cpu(cpu)
-			n += kfb_lane_count(per_cpu_ptr(&kfb_lanes[0], cpu), s);
+			for (lane = 0; lane < SLAB_DEFER_LANES; lane++)
+				n += kfb_lane_count(per_cpu_ptr(&kfb_lanes[lane], cpu),
+						    s);
 	return n + op.count;
 }
 EXPORT_SYMBOL_GPL(kfree_batch_cache_pending);

@@ -247,6 +247,8 @@ struct kfree_batch {
 	struct kfree_batch_cpu __percpu *pcpu;
 	bool pcpu_static;
 	bool live;
+	bool has_lane;				/* @lane leased: acquire */
+	unsigned int lane;
 	unsigned long last_expedite;		/* jiffies, cmpxchg() */
 	struct list_head node;
 	struct dentry *debugfs;
@@ -254,8 +256,9 @@ struct kfree_batch {
 
 #define KFREE_BATCH_NO_STORAGE	BIT(0)
 /*
- * Slab objects go to SLUB's per-CPU deferred sheaves of their cache (one
- * client per grace-period domain; kfree_rcu()'s has RCU's).
+ * Slab objects go to SLUB's per-CPU deferred sheaves of their cache, in a
+ * lane that kfree_batch_init() leases to the client (SLAB_DEFER_LANES in
+ * all; the domain must have @call).  Without a lane, pointer pages.
  */
 #define KFREE_BATCH_SHEAVES	BIT(1)
 

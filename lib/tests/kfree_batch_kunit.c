@@ -85,9 +85,14 @@ static void client_exit(void *data)
 	kfree_batch_destroy(data);
 }
 
-/* A client named @name, torn down (everything released) when the test ends. */
-static struct kfree_batch *new_named_client(struct kunit *test, const char *name,
-					    const struct kfree_batch_gp_ops *ops)
+/*
+ * A client named @name with @flags, torn down (everything released) when
+ * the test ends.
+ */
+static struct kfree_batch *new_flags_client(struct kunit *test,
+					    const char *name,
+					    const struct kfree_batch_gp_ops *ops,
+					    unsigned long flags)
 {
 	struct kfree_batch *kb = kunit_kzalloc(test, sizeof(*kb), GFP_KERNEL);
 
@@ -95,9 +100,16 @@ static struct kfree_batch *new_named_client(struct kunit *test, const char *name
 	kb->name = name;
 	kb->ops = ops;
 	kb->ssp = &test_srcu;
+	kb->flags = flags;
 	KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, client_exit, kb), 0);
 	return kb;
+}
+
+static struct kfree_batch *new_named_client(struct kunit *test, const char *name,
+					    const struct kfree_batch_gp_ops *ops)
+{
+	return new_flags_client(test, name, ops, 0);
 }
 
 static struct kfree_batch *new_client(struct kunit *test,
@@ -1311,11 +1323,47 @@ static void test_destroy_frees(struct kunit *test)
  * kfree_batch_barrier_cache() frees every object of its cache, in each
  * domain, and only then returns; another cache's objects stay pending.
  */
+struct domain_case {
+	const char *name;
+	const struct kfree_batch_gp_ops *ops;
+	unsigned long flags;
+};
+
+static const struct domain_case domains[] = {
+	{ "rcu", &kfree_batch_rcu_ops, 0 },
+	{ "srcu", &kfree_batch_srcu_ops, 0 },
+	{ "none", &kfree_batch_none_ops, 0 },
+	{ "rcu-sheaves", &kfree_batch_rcu_ops, KFREE_BATCH_SHEAVES },
+	{ "srcu-sheaves", &kfree_batch_srcu_ops, KFREE_BATCH_SHEAVES },
+};
+
+static void domain_desc(const struct domain_case *d, char *desc)
+{
+	strscpy(desc, d->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(domains, domains, domain_desc);
+
+/*
+ * A client that asked for sheaves must have a lane: kfree_rcu() holds one
+ * and no case holds more than two at a time.
+ */
+static struct kfree_batch *new_domain_client(struct kunit *test,
+					     const struct domain_case *d)
+{
+	struct kfree_batch *kb = new_flags_client(test, "kunit", d->ops,
+						  d->flags);
+
+	if (d->flags & KFREE_BATCH_SHEAVES)
+		KUNIT_ASSERT_TRUE(test, kb->has_lane);
+	return kb;
+}
+
 static void test_barrier_cache_domains(struct kunit *test)
 {
-	const struct kfree_batch_gp_ops * const *param = test->param_value;
-	const struct kfree_batch_gp_ops *ops = *param;
-	struct kfree_batch *kb = new_client(test, ops);
+	const struct domain_case *d = test->param_value;
+	const struct kfree_batch_gp_ops *ops = d->ops;
+	struct kfree_batch *kb = new_domain_client(test, d);
 	struct kmem_cache *a = new_cache("kfree_batch_kunit_da", 64);
 	struct kmem_cache *b = new_cache("kfree_batch_kunit_db", 64);
 	struct watch w[8];
@@ -1338,8 +1386,12 @@ static void test_barrier_cache_domains(struct kunit *test)
 				      "%s: object %d of the cache not freed by its barrier",
 				      ops->name, i);
 	KUNIT_EXPECT_EQ(test, kfree_batch_cache_pending(a), 0);
-	/* With no grace period, b's batch may have gone by its time bound. */
-	if (ops != &kfree_batch_none_ops)
+	/*
+	 * With no grace period, b's batch may have gone by its time bound;
+	 * a deferred sheaf of b, sealed with a's by the seal work, may have
+	 * gone after the grace period the barrier waited for.
+	 */
+	if (ops != &kfree_batch_none_ops && !(d->flags & KFREE_BATCH_SHEAVES))
 		KUNIT_EXPECT_GT(test, kfree_batch_cache_pending(b), 0);
 	kmem_cache_destroy(a);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
@@ -1348,16 +1400,118 @@ static void test_barrier_cache_domains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-static const struct kfree_batch_gp_ops * const domains[] = {
-	&kfree_batch_rcu_ops, &kfree_batch_srcu_ops, &kfree_batch_none_ops,
-};
-
-static void domain_desc(const struct kfree_batch_gp_ops * const *ops, char *desc)
+/*
+ * An SRCU client with a sheaf lane: its objects go to SLUB's deferred
+ * sheaf of their cache (a full one is sealed by the add that fills it,
+ * long before a page of pointers would be), and a reader of its
+ * srcu_struct keeps them, RCU grace periods or not.
+ */
+static void test_srcu_sheaves_reader_delays_free(struct kunit *test)
 {
-	strscpy(desc, (*ops)->name, KUNIT_PARAM_DESC_SIZE);
+	struct kfree_batch *kb = new_flags_client(test, "kunit",
+						  &kfree_batch_srcu_ops,
+						  KFREE_BATCH_SHEAVES);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_srcu_sheaf", 64);
+	const struct cpumask *here = cpumask_of(raw_smp_processor_id());
+	struct watch *w;
+	unsigned int i, n;
+	void *p;
+	int idx;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, kb->has_lane);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	/* One CPU and node for the allocations and adds: one sheaf fills. */
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, here), 0);
+	n = s->sheaf_capacity;
+	if (!n) {
+		kmem_cache_destroy(s);
+		kunit_skip(test, "the cache has no sheaves (debug caches)");
+	}
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < n; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		watch_init(&w[i], p, 64);
+	}
+	idx = srcu_read_lock(&test_srcu);
+	for (i = 0; i < n; i++)
+		kfree_batch_add(kb, (void *)w[i].p);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_SEALED), 1);
+	/* RCU grace periods pass; the SRCU one waits for this reader. */
+	synchronize_rcu();
+	msleep(300);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_intact(&w[i]),
+				      "object %u freed under an SRCU reader", i);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 0);
+	srcu_read_unlock(&test_srcu, idx);
+
+	kfree_batch_barrier(kb);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "object %u not freed by the barrier", i);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), n);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-KUNIT_ARRAY_PARAM(domains, domains, domain_desc);
+/* A client set up by hand, destroyed by the case. */
+static struct kfree_batch *lease_client(struct kunit *test)
+{
+	struct kfree_batch *kb = kunit_kzalloc(test, sizeof(*kb), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kb);
+	kb->name = "kunit_lease";
+	kb->ops = &kfree_batch_rcu_ops;
+	kb->flags = KFREE_BATCH_SHEAVES;
+	KUNIT_ASSERT_EQ(test, kfree_batch_init(kb), 0);
+	return kb;
+}
+
+/*
+ * Sheaf lanes are leased: once every lane is taken, a client asking for
+ * one gets pointer pages and still frees its objects; a destroyed client
+ * gives its lane back, to a new client that starts with clean counters.
+ */
+static void test_lane_lease(struct kunit *test)
+{
+	struct kfree_batch *kb[SLAB_DEFER_LANES + 1];
+	unsigned int i, n = 0, leased = 0;
+	struct watch w;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(kb); i++) {
+		kb[n] = lease_client(test);
+		leased += kb[n++]->has_lane;
+		if (!kb[n - 1]->has_lane)
+			break;
+	}
+	/* kfree_rcu() holds a lane, and other cases hold none now. */
+	KUNIT_EXPECT_FALSE(test, kb[n - 1]->has_lane);
+	KUNIT_EXPECT_EQ(test, leased,
+			SLAB_DEFER_LANES - IS_ENABLED(CONFIG_KVFREE_RCU_BATCHED));
+	p = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	watch_init(&w, p, 64);
+	kfree_batch_add(kb[n - 1], p);
+	kfree_batch_barrier(kb[n - 1]);
+	KUNIT_EXPECT_TRUE(test, watch_freed(&w));
+
+	/* Give back a lane that held objects; the next client takes it. */
+	if (n > 1) {
+		kfree_batch_add(kb[0], kmalloc(64, GFP_KERNEL));
+		kfree_batch_destroy(kb[0]);
+		kb[0] = lease_client(test);
+		KUNIT_EXPECT_TRUE(test, kb[0]->has_lane);
+		KUNIT_EXPECT_EQ(test, stat(kb[0], KFREE_BATCH_ADDED), 0);
+		KUNIT_EXPECT_EQ(test, stat(kb[0], KFREE_BATCH_RELEASED), 0);
+	}
+	for (i = 0; i < n; i++)
+		kfree_batch_destroy(kb[i]);
+}
 
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
 /*
@@ -2884,6 +3038,8 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE_PARAM(test_early_free, early_cases_gen_params),
 	KUNIT_CASE(test_destroy_frees),
 	KUNIT_CASE_PARAM(test_barrier_cache_domains, domains_gen_params),
+	KUNIT_CASE(test_srcu_sheaves_reader_delays_free),
+	KUNIT_CASE(test_lane_lease),
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
 	KUNIT_CASE(test_shrinker_flushes),
 	KUNIT_CASE(test_release_reuses_sheaves),
