@@ -80,8 +80,9 @@ WORKLOADS = collections.OrderedDict([
                         'mixed with kfree_batch.backlog=10000')),
     ('collide', W(bench('collide', 'kfree_rcu_bench.objs={collide_objs}'),
                   'collide',
-                  'the flood over 8 named caches, at least 5 of which hash '
-                  "to one of kfree_batch's 4-way sets of open-batch slots")),
+                  'the flood over 8 named caches interleaved on each CPU, '
+                  'at least 5 of which would share one set of a 16-slot, '
+                  "4-way per-cache table (such a table's worst case)")),
     ('enqueue', W(bench('enqueue', 'kfree_rcu_bench.objs={objs}'), 'enqueue',
                   'ns per kfree_rcu() call, 1 thread then 1 per CPU, in '
                   'allocation order then shuffled (512-object chunks)')),
@@ -328,10 +329,6 @@ REASONS = {
     "but the flooders' own time, the larger part, is not lower "
     "(mixed-rt_flood_cpu_ns_per_obj): the add costs more, as on !RT "
     "(mixed_cpu_ns_per_obj).",
-    'collide_objs_per_release_x100':
-    "five caches hash to one 4-way set of open-batch slots: every add of a "
-    "fifth cache seals another cache's batch, so batches hold about 4 "
-    "objects and each takes a page (collide_pages_per_kobj).",
     'enqueue_1t_ns':
     "both kernels store into the cache's per-CPU sheaf, but kfree_rcu() "
     "first checks its pointer (virt_addr_valid(): about 25 ns of the "

@@ -7,13 +7,13 @@
  * Coding conventions in this file:
  *
  * - kc is a client's per-CPU state, struct kfree_batch_cpu.  Its open
- *   batches (and memo, unsealed fallback list, add counters) belong to its
+ *   block (and unsealed fallback list, add counters) belong to its
  *   CPU: only code running there touches them, after setting kc->adding
  *   with preemption disabled (kc_own()), so an add takes no lock and makes
- *   no atomic operation.  Code on another CPU that must reach them (the
- *   worker, barriers, debugfs) sends a function with an IPI
- *   (kfb_on_owner()), which backs off and is sent again if it interrupted
- *   an add; once a CPU is dead, kfb_cpu_dead() seals what it left open.
+ *   no atomic operation.  The worker is a work bound to that CPU, and
+ *   other code that must reach them (barriers, debugfs) queues one there
+ *   and waits for it (kfb_on_owner()); once a CPU is dead, kfb_cpu_dead()
+ *   seals what it left open.
  * - What other CPUs share (sealed batches, reserve, timer state) is under
  *   kc->lock, a raw spinlock always taken with interrupts off, also from
  *   an add when it seals or opens a batch.  Nothing is allocated but by
@@ -24,12 +24,10 @@
  * - A block is sealed when it receives its cookie; it is released only
  *   once the domain says that cookie has passed, and that is checked again
  *   right before the release.
- * - An add looks its object up (which allocator, which cache, an object's
- *   start?) while it owns the batches, where the memo, for each open
- *   batch the slab of the last object put into it, lets an add to one of
- *   those slabs skip all but the start-of-object check: a slab cannot be
- *   freed while an object of it is pending.  With KASAN or debug objects
- *   the lookup is made first, as those may allocate.
+ * - An add looks its object up (which allocator, an object's start?)
+ *   before it owns the block, and puts it in the CPU's one open block,
+ *   whatever its cache: there is no slot to search and nothing to evict.
+ *   The release groups a block's objects per cache (kfb_release_objs()).
  */
 
 #define pr_fmt(fmt) "kfree_batch: " fmt
@@ -39,7 +37,6 @@
 #include <linux/debugfs.h>
 #include <linux/debugobjects.h>
 #include <linux/gfp.h>
-#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/kasan.h>
 #include <linux/kfence.h>
@@ -68,10 +65,11 @@
 /* ============================ Data ================================== */
 
 /**
- * struct kfree_batch_block - a page of pointers to objects of one kind
+ * struct kfree_batch_block - a page of pointers to objects of any kind
  * @next: the next block on a sealed list or in the reserve.
- * @s: the kmem_cache of every object, for %KFB_SLAB.
- * @kind: %KFB_SLAB, %KFB_LARGE or %KFB_VMALLOC.
+ * @caches: the kmem_caches of its slab objects, the first
+ *	%KFREE_BATCH_BLOCK_CACHES of them.
+ * @nr_caches: how many @caches holds; %KFB_MANY_CACHES if it has more.
  * @nr: the number of objects in @objs.
  * @opened: jiffies when the first object was added.
  * @cookie: the grace-period state taken when the block was sealed.
@@ -79,13 +77,21 @@
  */
 struct kfree_batch_block {
 	struct kfree_batch_block *next;
-	struct kmem_cache *s;
-	unsigned int kind;
+	struct kmem_cache *caches[KFREE_BATCH_BLOCK_CACHES];
+	unsigned int nr_caches;
 	unsigned int nr;
 	unsigned long opened;
 	union kfree_batch_cookie cookie;
 	void *objs[];
 };
+
+#define KFB_MANY_CACHES		(KFREE_BATCH_BLOCK_CACHES + 1)
+
+/*
+ * A release makes one bulk free per cache of a block for this many of its
+ * caches; the objects of the others go to kfree_bulk() together.
+ */
+#define KFB_RELEASE_GROUPS	8
 
 enum { KFB_SLAB, KFB_LARGE, KFB_VMALLOC, KFB_BAD };
 
@@ -146,7 +152,12 @@ static const char * const kfree_batch_stat_names[] = {
 
 static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
 
-static struct workqueue_struct *kfree_batch_wq;
+/*
+ * Every work of the engine is bound to a CPU: the worker of a client's
+ * CPU (kfree_batch_work()), kfb_on_owner()'s, and a lane's seal and
+ * release works.
+ */
+static struct workqueue_struct *kfb_wq;
 
 /*
  * Batch pages are taken and freed on any CPU: each is counted in the
@@ -345,20 +356,15 @@ static inline void kfb_test_point(enum kfree_batch_test_point point,
 #endif
 
 /*
- * Which allocator owns @ptr, and its cache; with @slabp, also its slab
- * (NULL but for a slab object outside KFENCE), for the add path's memo.
- * Reads only struct page and struct slab, so it is safe in any context,
- * NMI included.
+ * Which allocator owns @ptr, and its cache.  Reads only struct page and
+ * struct slab, so it is safe in any context, NMI included.
  */
-static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp,
-				 struct slab **slabp)
+static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 {
 	struct page *page;
 	struct slab *slab;
 
 	*sp = NULL;
-	if (slabp)
-		*slabp = NULL;
 	if (is_vmalloc_addr(ptr))
 		return PAGE_ALIGNED(ptr) ? KFB_VMALLOC : KFB_BAD;
 	if (!virt_addr_valid(ptr))
@@ -381,8 +387,6 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp,
 		obj = kasan_reset_tag(fixup_red_left(s, obj));
 		if (obj != kasan_reset_tag(ptr))
 			return KFB_BAD;
-		if (slabp)
-			*slabp = slab;
 		return KFB_SLAB;
 	}
 	if (PageLargeKmalloc(page) && PAGE_ALIGNED(ptr))
@@ -390,47 +394,52 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp,
 	return KFB_BAD;
 }
 
-static const char *kfb_kind_name(unsigned int kind, struct kmem_cache *s)
-{
-	if (kind == KFB_SLAB)
-		return s->name;
-	return kind == KFB_LARGE ? "large-kmalloc" : "vmalloc";
-}
-
+/* A block's name in traces and debugfs: its cache, if it names one only. */
 static const char *kfb_block_name(struct kfree_batch_block *b)
 {
-	return kfb_kind_name(b->kind, b->s);
+	if (b->nr_caches == 1)
+		return b->caches[0]->name;
+	return b->nr_caches ? "mixed" : "kmalloc-large/vmalloc";
+}
+
+/* Does @b hold objects of @s, or may it (it names too many caches)? */
+static bool kfb_block_has(struct kfree_batch_block *b, struct kmem_cache *s)
+{
+	unsigned int i;
+
+	if (b->nr_caches == KFB_MANY_CACHES)
+		return true;
+	for (i = 0; i < b->nr_caches; i++)
+		if (b->caches[i] == s)
+			return true;
+	return false;
 }
 
 /*
- * The open batch slot for objects of @kind and cache @s.  A cache may use
- * any of the KFREE_BATCH_CACHE_WAYS slots of the set it hashes to: its own
- * open batch, else a free slot, else the slot of the set's oldest batch,
- * which the caller seals.  A bounded search, whatever the number of caches.
+ * The cache of @ptr, an object that an add accepted (see kfb_classify()),
+ * or NULL if it is not a slab object.
  */
-static unsigned int kfb_slot(struct kfree_batch_cpu *kc, unsigned int kind,
-			     struct kmem_cache *s)
+static struct kmem_cache *kfb_obj_cache(const void *ptr)
 {
-	unsigned int first, i, pick;
-	struct kfree_batch_block *b;
+	struct slab *slab;
 
-	if (kind != KFB_SLAB)
-		return KFREE_BATCH_CACHE_SLOTS + kind - KFB_LARGE;
-	first = hash_ptr(s, ilog2(KFREE_BATCH_CACHE_SLOTS /
-				  KFREE_BATCH_CACHE_WAYS)) *
-		KFREE_BATCH_CACHE_WAYS;
-	pick = first;
-	for (i = first; i < first + KFREE_BATCH_CACHE_WAYS; i++) {
-		b = kc->open[i];
-		if (!b)
-			pick = i;
-		else if (b->s == s)
-			return i;
-		else if (kc->open[pick] &&
-			 time_before(b->opened, kc->open[pick]->opened))
-			pick = i;
-	}
-	return pick;
+	if (is_vmalloc_addr(ptr))
+		return NULL;
+	slab = virt_to_slab(ptr);
+	return slab ? slab->slab_cache : NULL;
+}
+
+/* The objects of @s in @b. */
+static unsigned int kfb_block_count(struct kfree_batch_block *b,
+				    struct kmem_cache *s)
+{
+	unsigned int i, n = 0;
+
+	if (!kfb_block_has(b, s))
+		return 0;
+	for (i = 0; i < b->nr; i++)
+		n += kfb_obj_cache(b->objs[i]) == s;
+	return n;
 }
 
 /*
@@ -509,6 +518,7 @@ static void kc_arm_unlocked(struct kfree_batch_cpu *kc, unsigned long delay)
 static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 {
 	unsigned long flags;
+	unsigned int i;
 
 	kc->kb->ops->snapshot(kc->kb, &b->cookie);
 	b->next = NULL;
@@ -516,8 +526,8 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	 * Before @b is queued: from then on the worker may release it and
 	 * free its page at once (the none domain's cookies pass at once).
 	 */
-	if (b->kind == KFB_SLAB)
-		atomic_long_inc(&b->s->kfb_sealed);
+	for (i = 0; i < min(b->nr_caches, KFREE_BATCH_BLOCK_CACHES); i++)
+		atomic_long_inc(&b->caches[i]->kfb_sealed);
 	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 	raw_spin_lock_irqsave(&kc->lock, flags);
 	if (kc->sealed_tail)
@@ -530,42 +540,39 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 }
 
 /*
- * Seal the open batch in @slot and take it out of the open ones, in that
- * order: to a barrier on another CPU, the batch is always either open or
+ * Seal the open block and take it out of the open ones, in that
+ * order: to a barrier on another CPU, the block is always either open or
  * queued (see kfb_seal_all()).  Once queued it may be released at once;
  * it is not touched again here.
  */
-static void kc_close(struct kfree_batch_cpu *kc, unsigned int slot)
+static void kc_close(struct kfree_batch_cpu *kc)
 {
-	kc_seal(kc, kc->open[slot]);
+	unsigned int i;
+
+	kc_seal(kc, kc->open);
 	kfb_test_point(KFREE_BATCH_TP_CLOSE, kc);
 	/* Pairs with the smp_rmb() in kfb_seal_all(). */
 	smp_wmb();
-	WRITE_ONCE(kc->open[slot], NULL);
-	WRITE_ONCE(kc->open_s[slot], NULL);
-	/* The memo's object leaves the open batches: forget its slab. */
-	if (slot < KFREE_BATCH_CACHE_SLOTS)
-		kc->memo_len[slot] = 0;
+	WRITE_ONCE(kc->open, NULL);
+	for (i = 0; i < KFREE_BATCH_BLOCK_CACHES; i++)
+		WRITE_ONCE(kc->open_s[i], NULL);
+	WRITE_ONCE(kc->open_many, false);
 }
 
 /*
- * Seal open batches opened before @before (all of them if @all, those of
- * @only if not NULL).  On the CPU that owns @kc.
+ * Seal the open block if it was opened before @before, or if @all; if
+ * @only is not NULL, only if it may hold objects of @only.  On the CPU
+ * that owns @kc.
  */
 static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 			 unsigned long before, struct kmem_cache *only)
 {
-	struct kfree_batch_block *b;
+	struct kfree_batch_block *b = kc->open;
 	unsigned long flags;
-	int i;
 
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
-		b = kc->open[i];
-		if (!b || (only && b->s != only))
-			continue;
-		if (all || only || time_before_eq(b->opened, before))
-			kc_close(kc, i);
-	}
+	if (b && (only ? kfb_block_has(b, only) :
+		  all || time_before_eq(b->opened, before)))
+		kc_close(kc);
 	/*
 	 * The fallback list is sealed whole, and only once the list sealed
 	 * before it is released: merged under a newer cookie, older objects
@@ -585,19 +592,24 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
 }
 
 /*
- * A glance from any CPU: true if the CPU may have open batches (of @only
- * if not NULL) or unsealed fallback objects.  An add that returned before
- * the glance is seen; one that runs meanwhile may not be.
+ * A glance from any CPU: true if the CPU may have an open block (that may
+ * hold objects of @only, if not NULL) or unsealed fallback objects.  An
+ * add that returned before the glance is seen; one that runs meanwhile
+ * may not be.
  */
 static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 {
 	int i;
 
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++) {
-		/* Pointers compared, never followed. */
-		if (only ? READ_ONCE(kc->open_s[i]) == only : !!READ_ONCE(kc->open[i]))
-			return true;
+	if (!only) {
+		/* data_race(): pointers tested, never followed. */
+		return READ_ONCE(kc->open) || data_race(kc->heads);
 	}
+	if (READ_ONCE(kc->open_many))
+		return true;
+	for (i = 0; i < KFREE_BATCH_BLOCK_CACHES; i++)
+		if (READ_ONCE(kc->open_s[i]) == only)
+			return true;
 	/* data_race(): a pointer tested, never followed. */
 	return !!data_race(kc->heads);
 }
@@ -673,108 +685,63 @@ static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
 		kc->peak = pending;
 }
 
-/*
- * With KASAN, debug objects or kmemleak, an object is checked and recorded
- * before the add owns this CPU's batches, because those may allocate and
- * take locks (a nolock add leaves it all to the irq_work).  Otherwise it is
- * looked up while the add owns them, where the memo of the last slab added
- * to spares most of the lookup.
- */
-static __always_inline bool kfb_memo_used(void)
+/* Name @s in @b, open on this CPU, unless it does already. */
+static __always_inline void kc_name_cache(struct kfree_batch_cpu *kc,
+					  struct kfree_batch_block *b,
+					  struct kmem_cache *s)
 {
-	return !IS_ENABLED(CONFIG_KASAN) &&
-	       !IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) &&
-	       !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK);
+	unsigned int i;
+
+	if (b->nr_caches == KFB_MANY_CACHES)
+		return;
+	for (i = 0; i < b->nr_caches; i++)
+		if (b->caches[i] == s)
+			return;
+	if (b->nr_caches == KFREE_BATCH_BLOCK_CACHES) {
+		b->nr_caches = KFB_MANY_CACHES;
+		WRITE_ONCE(kc->open_many, true);
+		return;
+	}
+	b->caches[b->nr_caches] = s;
+	WRITE_ONCE(kc->open_s[b->nr_caches], s);
+	b->nr_caches++;
 }
 
-/* Put @ptr into @b, open in @slot; seal @b once it is full. */
+/* Put @ptr (of cache @s, or NULL) into @b, open; seal @b once it is full. */
 static __always_inline void kc_put(struct kfree_batch_cpu *kc,
-				   unsigned int slot,
-				   struct kfree_batch_block *b, void *ptr)
+				   struct kfree_batch_block *b, void *ptr,
+				   struct kmem_cache *s)
 {
+	if (s)
+		kc_name_cache(kc, b, s);
 	b->objs[b->nr++] = ptr;
 	kc_count_add(kc);
 	if (unlikely(b->nr == KFB_BLOCK_OBJS)) {
-		kc_close(kc, slot);
+		kc_close(kc);
 		kc_arm_unlocked(kc, 1);
 	}
 }
 
 /*
- * Remember the slab of @ptr, a slab object just put into @b, open in
- * @slot.  The memo holds while @b is open: @ptr is pending in it, so its
- * slab stays allocated to its cache until kc_close() forgets the memo.
- */
-static void kc_memo_set(struct kfree_batch_cpu *kc, unsigned int slot,
-			struct kfree_batch_block *b, struct slab *slab)
-{
-	void *base = slab_address(slab);
-
-	kc->memo_start[slot] = (unsigned long)base;
-	kc->memo_len[slot] = slab->objects * b->s->size;
-	kc->memo_pad[slot] = fixup_red_left(b->s, base) - base;
-	kc->memo_last = slot;
-}
-
-/*
- * The slot of the open batch for @ptr if it lies in a slab that the memo
- * holds and is the start of one of its objects, else -1: the caller looks
- * @ptr up in full.  This is kfb_classify() for objects whose slabs are
- * known to be live.  The slot that matched last is tried first, so that
- * an add of the same cache's objects compares one range.
- */
-static __always_inline int kc_memo_slot(struct kfree_batch_cpu *kc, void *ptr)
-{
-	unsigned long addr = (unsigned long)kasan_reset_tag(ptr), off;
-	unsigned int i = kc->memo_last, n;
-	struct kmem_cache *s;
-
-	for (n = 0; n < KFREE_BATCH_CACHE_SLOTS; n++) {
-		off = addr - kc->memo_start[i];
-		if (off < kc->memo_len[i])
-			goto found;
-		i = (i + 1) % KFREE_BATCH_CACHE_SLOTS;
-	}
-	return -1;
-found:
-	s = kc->open[i]->s;
-	if (off != s->size * reciprocal_divide(off, s->reciprocal_size) +
-		   kc->memo_pad[i])
-		return -1;
-	kc->memo_last = i;
-	return i;
-}
-
-/*
- * Put @ptr into the open batch of its cache on this CPU.  Returns false
- * when no batch slot can be had; the caller then falls back.
+ * Put @ptr, of cache @s (NULL if it is not a slab object), into this
+ * CPU's open block, opening one if needed.  Returns false when no block
+ * can be had; the caller then falls back.
  */
 static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
-			      unsigned int kind, struct kmem_cache *s,
-			      struct slab *slab, bool may_alloc)
+			      struct kmem_cache *s, bool may_alloc)
 {
-	unsigned int slot = kfb_slot(kc, kind, s);
-	struct kfree_batch_block *b = kc->open[slot];
+	struct kfree_batch_block *b = kc->open;
 
-	if (b && (b->s != s || b->kind != kind)) {
-		/* Every slot of the set is busy: seal the oldest batch. */
-		kc_close(kc, slot);
-		b = NULL;
-	}
 	if (!b) {
 		b = kc_new_block(kc, may_alloc);
 		if (!b)
 			return false;
-		b->s = s;
-		b->kind = kind;
+		b->nr_caches = 0;
 		b->nr = 0;
 		b->opened = jiffies;
-		WRITE_ONCE(kc->open[slot], b);
-		WRITE_ONCE(kc->open_s[slot], s);
+		WRITE_ONCE(kc->open, b);
 	}
-	if (slab)
-		kc_memo_set(kc, slot, b, slab);
-	kc_put(kc, slot, b, ptr);
+	kc_put(kc, b, ptr, s);
 	return true;
 }
 
@@ -813,11 +780,10 @@ static __always_inline bool kfb_may_alloc(bool was_preemptible)
 
 /* Into a batch, else onto the fallback list if @head; false: not queued. */
 static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
-			  struct kfree_batch_head *head, unsigned int kind,
-			  struct kmem_cache *s, struct slab *slab,
+			  struct kfree_batch_head *head, struct kmem_cache *s,
 			  bool may_alloc)
 {
-	if (__kfree_batch_add(kc, ptr, kind, s, slab, may_alloc))
+	if (__kfree_batch_add(kc, ptr, s, may_alloc))
 		return true;
 	if (!head)
 		return false;
@@ -827,15 +793,15 @@ static bool kfb_add_owned(struct kfree_batch_cpu *kc, void *ptr,
 
 /*
  * Checks common to every add; false means the object must not be queued.
- * Not for a nolock add: this may allocate and take locks.
+ * With debug objects or kmemleak this may allocate and take locks: a
+ * nolock add leaves it to the irq_work then (kfree_batch_add_nolock()).
  */
-static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
+static bool kfb_accept(struct kfree_batch *kb, void *ptr,
 		       struct kmem_cache **s)
 {
 	const char *why;
 
-	*kind = kfb_classify(ptr, s, NULL);
-	if (*kind == KFB_BAD) {
+	if (kfb_classify(ptr, s) == KFB_BAD) {
 		why = "pointer owned by no allocator";
 	} else if (!kfb_debug_queue(ptr)) {
 		why = "object added twice";
@@ -851,6 +817,17 @@ static bool kfb_accept(struct kfree_batch *kb, void *ptr, unsigned int *kind,
 	return false;
 }
 
+/*
+ * With KASAN, debug objects or kmemleak, the checks of an add may allocate
+ * and take locks: a nolock add leaves them to the irq_work.
+ */
+static __always_inline bool kfb_checks_first(void)
+{
+	return IS_ENABLED(CONFIG_KASAN) ||
+	       IS_ENABLED(CONFIG_DEBUG_OBJECTS_RCU_HEAD) ||
+	       IS_ENABLED(CONFIG_DEBUG_KMEMLEAK);
+}
+
 /* Hand @head to the irq_work of this CPU, which adds it later. */
 static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
 {
@@ -863,11 +840,13 @@ static void kfb_defer(struct kfree_batch *kb, struct kfree_batch_head *head)
 }
 
 /*
- * Own this CPU's open batches, with preemption disabled: set @adding.  No
+ * Own this CPU's open batch, with preemption disabled: set @adding.  No
  * lock and no atomic operation.  Only code on this CPU touches the open
- * batches (adds, the irq_work, and kfb_on_owner()'s function, sent with an
- * IPI), each of them after setting @adding, and one that comes on top of
- * another, in an interrupt or NMI, sees it set and backs off: false.
+ * batch (adds, the irq_work, and the worker and kfb_on_owner()'s work,
+ * bound to the CPU), each of them after setting @adding, and one that
+ * comes on top of another, in an interrupt or NMI, sees it set and backs
+ * off: false.  A task cannot come on top of an add, which runs with
+ * preemption disabled: a work that owns the batch always can.
  */
 static __always_inline bool kc_own(struct kfree_batch_cpu *kc)
 {
@@ -885,68 +864,44 @@ static void kc_take_deferred(struct kfree_batch_cpu *kc)
 	struct llist_node *node = llist_del_all(&kc->deferred), *next;
 	struct kfree_batch_head *head;
 	struct kmem_cache *s;
-	unsigned int kind;
 	void *ptr;
 
 	for (; node; node = next) {
 		next = node->next;
 		head = (struct kfree_batch_head *)node;
 		ptr = kvmalloc_obj_start_addr(head);
-		if (kfb_accept(kc->kb, ptr, &kind, &s))
-			kfb_add_owned(kc, ptr, head, kind, s, NULL,
-				      kfb_may_alloc(false));
+		if (kfb_accept(kc->kb, ptr, &s))
+			kfb_add_owned(kc, ptr, head, s, kfb_may_alloc(false));
 	}
 }
 
-/* What kfb_on_owner() runs on the CPU that owns a client's open batches. */
+/* What kfb_on_owner() runs on the CPU that owns a client's open batch. */
 struct kfb_owner_op {
 	void (*fn)(struct kfree_batch_cpu *kc, struct kfb_owner_op *op);
 	struct kfree_batch_cpu *kc;
 	struct kmem_cache *only;
 	void *data;
 	unsigned long count;
-	struct llist_node node;		/* on kc->posted */
-	bool posted;
-	bool done;			/* a posted @fn has run: release */
+	struct work_struct work;
+	bool ran;
 };
 
-/*
- * Run the functions that IPIs left to the add they interrupted, on the
- * CPU that owns @kc.
- */
-static void kc_run_posted(struct kfree_batch_cpu *kc)
-{
-	struct llist_node *node = llist_del_all(&kc->posted), *next;
-	struct kfb_owner_op *op;
-
-	for (; node; node = next) {
-		next = node->next;
-		op = llist_entry(node, struct kfb_owner_op, node);
-		op->fn(kc, op);
-		/* The sender returns at once: @op is on its stack. */
-		smp_store_release(&op->done, true);
-	}
-}
-
-/* Work that an interrupt or NMI left to whoever owns @kc next. */
+/* Objects that an interrupt or NMI left to whoever owns @kc next. */
 static __always_inline bool kc_has_work(struct kfree_batch_cpu *kc)
 {
-	return !llist_empty(&kc->deferred) || !llist_empty(&kc->posted);
+	return !llist_empty(&kc->deferred);
 }
 
 /*
- * Give up the open batches.  IPIs, NMI adds and irq_works that came
- * meanwhile left functions on the posted list and objects on the deferred
- * list: run and add them first, and if more came in between, queue the
- * irq_work once @adding is clear.  A nolock add leaves everything to the
- * irq_work: running or adding takes this CPU's lock and arms a timer.
+ * Give up the open batch.  NMI adds and adds that came on top of this one
+ * left objects on the deferred list: add them first, and if more came in
+ * between, queue the irq_work once @adding is clear.  A nolock add leaves
+ * them to the irq_work: adding takes this CPU's lock and arms a timer.
  */
 static __always_inline void kc_unown(struct kfree_batch_cpu *kc, bool nolock)
 {
-	if (unlikely(!nolock && kc_has_work(kc))) {
-		kc_run_posted(kc);
+	if (unlikely(!nolock && kc_has_work(kc)))
 		kc_take_deferred(kc);
-	}
 	/* Pairs with the acquire in kfb_seal_all(). */
 	smp_store_release(&kc->adding, false);
 	barrier();
@@ -955,25 +910,21 @@ static __always_inline void kc_unown(struct kfree_batch_cpu *kc, bool nolock)
 }
 
 /*
- * A nolock add only puts @ptr into its cache's open batch, short of
- * filling it.  Opening, sealing and falling back take this CPU's lock and
- * arm the worker's timer, which takes the timer base's lock: the code that
- * the add interrupted (a probe in the timer code, say) may hold either.
+ * A nolock add only puts @ptr into the open block, short of filling it.
+ * Opening, sealing and falling back take this CPU's lock and arm the
+ * worker's timer, which takes the timer base's lock: the code that the
+ * add interrupted (a probe in the timer code, say) may hold either.
  * False: the caller defers the object to the irq_work, which may do all
  * of that.  On the CPU that owns @kc.
  */
 static bool kfb_add_nolock_owned(struct kfree_batch_cpu *kc, void *ptr,
-				 unsigned int kind, struct kmem_cache *s,
-				 struct slab *slab)
+				 struct kmem_cache *s)
 {
-	unsigned int slot = kfb_slot(kc, kind, s);
-	struct kfree_batch_block *b = kc->open[slot];
+	struct kfree_batch_block *b = kc->open;
 
-	if (!b || b->s != s || b->kind != kind || b->nr + 1 >= KFB_BLOCK_OBJS)
+	if (!b || b->nr + 1 >= KFB_BLOCK_OBJS)
 		return false;
-	if (slab)
-		kc_memo_set(kc, slot, b, slab);
-	kc_put(kc, slot, b, ptr);
+	kc_put(kc, b, ptr, s);
 	return true;
 }
 
@@ -1048,7 +999,6 @@ struct kfb_lane {
 };
 
 static DEFINE_PER_CPU(struct kfb_lane, kfb_lanes[SLAB_DEFER_LANES]);
-static struct workqueue_struct *kfb_lane_wq;
 static DEFINE_MUTEX(kfb_lane_barrier_lock);
 /* Set once the lanes' timers and works are set up. */
 static bool kfb_lanes_live __read_mostly;
@@ -1244,7 +1194,7 @@ static void kfb_lane_timer(struct timer_list *t)
 {
 	struct kfb_lane *l = timer_container_of(l, t, timer);
 
-	queue_work_on(l->cpu, kfb_lane_wq, &l->seal_work);
+	queue_work_on(l->cpu, kfb_wq, &l->seal_work);
 }
 
 /*
@@ -1260,7 +1210,7 @@ static void kfb_lane_check(struct kfree_batch *kb, struct slab_sheaf *sheaf)
 
 	while (i < sheaf->size) {
 		obj = sheaf->objects[i];
-		if (unlikely(kfb_classify(obj, &s, NULL) != KFB_SLAB ||
+		if (unlikely(kfb_classify(obj, &s) != KFB_SLAB ||
 			     s != sheaf->cache)) {
 			kfb_debug_unqueue(obj);
 			kfb_leak(kb, obj,
@@ -1362,9 +1312,9 @@ static void kfb_lane_gp_done(struct rcu_head *head)
 	l->gp_pending = false;
 	open = l->nr_open;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
-	queue_work_on(l->cpu, kfb_lane_wq, &l->release_work);
+	queue_work_on(l->cpu, kfb_wq, &l->release_work);
 	if (open)
-		queue_work_on(l->cpu, kfb_lane_wq, &l->seal_work);
+		queue_work_on(l->cpu, kfb_wq, &l->seal_work);
 }
 
 /* Does @l hold objects of @s (all caches: NULL), open or sealed? */
@@ -1408,7 +1358,7 @@ static void kfb_lanes_seal(unsigned int lane, struct kmem_cache *s)
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		/* data_race(): one opened later holds nothing of before. */
 		if (kfb_lane_count(l, s) && data_race(l->nr_open))
-			queue_work_on(cpu, kfb_lane_wq, &l->seal_work);
+			queue_work_on(cpu, kfb_wq, &l->seal_work);
 	}
 	/* Also waits for a seal work that found a sheaf of @s open. */
 	for_each_online_cpu(cpu)
@@ -1686,20 +1636,16 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 				    struct kfree_batch_head *head, bool nolock)
 {
 	struct kfree_batch_cpu *kc;
-	struct kmem_cache *s = NULL;
-	struct slab *slab = NULL;
-	unsigned int kind = KFB_BAD;
 	bool queued, was_preemptible;
+	struct kmem_cache *s;
 
 	if (!ptr)
 		return true;
 	if (kfb_uses_lane(kb, nolock) && kfb_lane_add(kb, ptr))
 		return true;
-	if (!kfb_memo_used()) {
-		if (!kfb_accept(kb, ptr, &kind, &s))
-			return true;
-		kasan_record_aux_stack(ptr);
-	}
+	if (!kfb_accept(kb, ptr, &s))
+		return true;
+	kasan_record_aux_stack(ptr);
 
 	was_preemptible = preemptible();
 	preempt_disable();
@@ -1707,35 +1653,15 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	if (!kc_own(kc)) {
 		preempt_enable();
 		/* The irq_work's add checks it again. */
-		if (kfb_memo_used() && !kfb_accept(kb, ptr, &kind, &s))
-			return true;
 		return kfb_add_defer(kb, ptr, head);
 	}
 	/* A static client may be used before kfree_batch_init(). */
 	kc->kb = kb;
 	kfb_test_point(KFREE_BATCH_TP_OWNED, kc);
-	if (kfb_memo_used()) {
-		int slot = kc_memo_slot(kc, ptr);
-
-		if (likely(slot >= 0) &&
-		    (!nolock || kc->open[slot]->nr + 1 < KFB_BLOCK_OBJS)) {
-			kc_put(kc, slot, kc->open[slot], ptr);
-			kc_unown(kc, nolock);
-			preempt_enable();
-			return true;
-		}
-		kind = kfb_classify(ptr, &s, &slab);
-		if (kind == KFB_BAD) {
-			kc_unown(kc, nolock);
-			preempt_enable();
-			kfb_leak(kb, ptr, "pointer owned by no allocator");
-			return true;
-		}
-	}
 	if (nolock)
-		queued = kfb_add_nolock_owned(kc, ptr, kind, s, slab);
+		queued = kfb_add_nolock_owned(kc, ptr, s);
 	else
-		queued = kfb_add_owned(kc, ptr, head, kind, s, slab,
+		queued = kfb_add_owned(kc, ptr, head, s,
 				       kfb_may_alloc(was_preemptible));
 	kc_unown(kc, nolock);
 	preempt_enable();
@@ -1766,66 +1692,75 @@ static void kc_add_deferred(struct kfree_batch_cpu *kc)
 
 /* ===================== Work on the owning CPU ======================= */
 
-static void kfb_owner_ipi(void *arg)
+/*
+ * Own @kc's open batch and run @fn, from a task bound to its CPU.  False
+ * if this is not that CPU: it is offline, and the work runs unbound.
+ */
+static bool kfb_owner_run(struct kfree_batch_cpu *kc,
+			  void (*fn)(struct kfree_batch_cpu *kc,
+				     struct kfb_owner_op *op),
+			  struct kfb_owner_op *op)
 {
-	struct kfb_owner_op *op = arg;
-	struct kfree_batch_cpu *kc = op->kc;
+	bool ran = false;
 
-	/* On top of an add on this CPU: that add runs @op once it is done. */
-	if (!kc_own(kc)) {
-		kfb_test_point(KFREE_BATCH_TP_BUSY, kc);
-		op->posted = true;
-		llist_add(&op->node, &kc->posted);
-		return;
+	/* With preemption off, the CPU cannot go offline meanwhile. */
+	preempt_disable();
+	if (smp_processor_id() == kc->cpu && !WARN_ON_ONCE(!kc_own(kc))) {
+		fn(kc, op);
+		kc_unown(kc, false);
+		ran = true;
 	}
-	op->fn(kc, op);
-	kc_unown(kc, false);
+	preempt_enable();
+	return ran;
+}
+
+static void kfb_owner_work(struct work_struct *work)
+{
+	struct kfb_owner_op *op = container_of(work, struct kfb_owner_op, work);
+
+	op->ran = kfb_owner_run(op->kc, op->fn, op);
 }
 
 /*
- * Run @op->fn on @cpu, which owns @kc's open batches: only code on that
- * CPU touches them.  One IPI: if it interrupts an add, the add runs @op
- * when it gives the batches up (a nolock add, through the irq_work), and
- * this waits for that.  An offline CPU is skipped: false.  Once it is
- * dead, kfb_cpu_dead() has sealed what it left open; a caller that must
- * see every open batch holds cpus_read_lock(), so that no CPU is on its
- * way down (offline, not dead yet) meanwhile.  Process context,
- * interrupts enabled; may sleep while it waits.
+ * Run @op->fn on @cpu, which owns @kc's open batch: only code on that CPU
+ * touches it.  A work bound to the CPU, which waits for an add in progress
+ * there to end (adds run with preemption disabled), and this waits for
+ * the work.  An offline CPU is skipped: false.  Once it is dead,
+ * kfb_cpu_dead() has sealed what it left open; a caller that must see
+ * every open batch holds cpus_read_lock(), so that no CPU is on its way
+ * down (offline, not dead yet) meanwhile.  Process context; sleeps.
  */
 static bool kfb_on_owner(struct kfree_batch_cpu *kc, int cpu,
 			 struct kfb_owner_op *op)
 {
 	op->kc = kc;
-	op->posted = false;
-	op->done = false;
-	if (smp_call_function_single(cpu, kfb_owner_ipi, op, 1))
+	op->ran = false;
+	/* A CPU never brought up has no worker to run it. */
+	if (!cpu_online(cpu))
 		return false;
-	if (!op->posted)
-		return true;
-	/* Pairs with the release in kc_run_posted(): @op is ours again. */
-	while (!smp_load_acquire(&op->done))
-		cond_resched();
-	return true;
+	INIT_WORK_ONSTACK(&op->work, kfb_owner_work);
+	queue_work_on(cpu, kfb_wq, &op->work);
+	flush_work(&op->work);
+	destroy_work_on_stack(&op->work);
+	return op->ran;
 }
 
 /* The worker's part on the owning CPU: seal what is due, re-arm. */
 static void kfb_op_expire(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 {
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));
-	unsigned long flags, next = 0;
 	bool flush = xchg(&kc->flush, 0);
-	int i;
+	unsigned long flags, next = 0;
 
 	kc_seal_open(kc, flush, jiffies - delay, NULL);
 
-	/* Come back when the oldest open batch is due. */
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (kc->open[i] && (!next || time_before(kc->open[i]->opened, next)))
-			next = kc->open[i]->opened;
+	/* Come back when the open block is due. */
+	if (kc->open)
+		next = kc->open->opened;
 	raw_spin_lock_irqsave(&kc->lock, flags);
 	kc->armed = false;
 	kc->due_set = false;
-	if (next) {
+	if (kc->open) {
 		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
 		kc_due(kc, next + delay);
 	} else if (kc->heads) {
@@ -1841,14 +1776,11 @@ static void kfb_op_seal(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 	kc_seal_open(kc, true, 0, op->only);
 }
 
-/* Count the open batches' objects of @op->only. */
+/* Count the open block's objects of @op->only. */
 static void kfb_op_count(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 {
-	int i;
-
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (kc->open[i] && kc->open[i]->s == op->only)
-			op->count += kc->open[i]->nr;
+	if (kc->open)
+		op->count += kfb_block_count(kc->open, op->only);
 }
 
 /*
@@ -1867,8 +1799,7 @@ static int kfb_cpu_dead(unsigned int cpu)
 	rcu_read_lock();
 	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		/* An add ran them before the CPU went down; in case not: */
-		kc_run_posted(kc);
+		/* An add took them before the CPU went down; in case not: */
 		kc_add_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
 		WRITE_ONCE(kc->flush, 0);
@@ -1954,6 +1885,62 @@ static void drain_vfree(void *ptr)
 	vfree(ptr);
 }
 
+/*
+ * Free @nr objects of @objs, whose grace period has passed, grouped per
+ * cache: vmalloc ones with vfree(), then one kmem_cache_free_bulk_reuse()
+ * for each of the first KFB_RELEASE_GROUPS caches, which hands whole
+ * sheaves back to the cache's barn, then one kfree_bulk() for the rest
+ * (large kmalloc objects, and those of further caches).  Reorders @objs.
+ * Return: the number of bulk frees.
+ */
+static unsigned int kfb_release_objs(void **objs, unsigned int nr)
+{
+	unsigned int i, run, frees = 0, groups = 0;
+	struct kmem_cache *s;
+
+	for (i = 0; i < nr; ) {
+		if (!is_vmalloc_addr(objs[i])) {
+			i++;
+			continue;
+		}
+		drain_vfree(objs[i]);
+		objs[i] = objs[--nr];
+		frees = 1;
+		cond_resched();
+	}
+	while (nr && groups < KFB_RELEASE_GROUPS) {
+		/* The cache of the first slab object; the others move up. */
+		s = NULL;
+		for (i = 0; i < nr && !s; i++)
+			s = kfb_obj_cache(objs[i]);
+		if (!s)
+			break;
+		for (run = 0, i = 0; i < nr; i++) {
+			if (kfb_obj_cache(objs[i]) == s) {
+				swap(objs[i], objs[run]);
+				run++;
+			}
+		}
+		kmem_cache_free_bulk_reuse(s, run, objs);
+		atomic_long_add(run, &s->kfb_released);
+		atomic_long_inc(&s->kfb_bulk_frees);
+		objs += run;
+		nr -= run;
+		groups++;
+		frees++;
+		cond_resched();
+	}
+	if (!nr)
+		return frees;
+	for (i = 0; i < nr; i++) {
+		s = kfb_obj_cache(objs[i]);
+		if (s)
+			atomic_long_inc(&s->kfb_released);
+	}
+	kfree_bulk(nr, objs);
+	return frees + 1;
+}
+
 static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 {
 	unsigned int i;
@@ -1963,24 +1950,8 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	trace_kfree_batch_release(kc->kb->name, kfb_block_name(b), b->nr);
 	for (i = 0; i < b->nr; i++)
 		kfb_debug_unqueue(b->objs[i]);
-	switch (b->kind) {
-	case KFB_SLAB:
-		kmem_cache_free_bulk_reuse(b->s, b->nr, b->objs);
-		atomic_long_add(b->nr, &b->s->kfb_released);
-		atomic_long_inc(&b->s->kfb_bulk_frees);
-		break;
-	case KFB_LARGE:
-		kfree_bulk(b->nr, b->objs);
-		break;
-	case KFB_VMALLOC:
-		for (i = 0; i < b->nr; i++) {
-			drain_vfree(b->objs[i]);
-			cond_resched();
-		}
-		break;
-	}
 	kc->released += b->nr;
-	kc->bulk_frees++;
+	kc->bulk_frees += kfb_release_objs(b->objs, b->nr);
 	kfb_free_block_page(kc, b);
 }
 
@@ -2000,7 +1971,7 @@ static void drain_heads(struct kfree_batch_cpu *kc,
 		next = head->next;
 		ptr = kvmalloc_obj_start_addr(head);
 		kfb_debug_unqueue(ptr);
-		if (kfb_classify(ptr, &s, NULL) == KFB_SLAB)
+		if (kfb_classify(ptr, &s) == KFB_SLAB)
 			atomic_long_inc(&s->kfb_released);
 		kvfree(ptr);
 		kc->released++;
@@ -2028,7 +1999,7 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 	 * walk under the raw lock is only as long as what it detaches.
 	 */
 	while ((b = *pp)) {
-		if (!only || b->s == only) {
+		if (!only || kfb_block_has(b, only)) {
 			if (!*max || !kb->ops->poll(kb, &b->cookie))
 				break;
 			--*max;
@@ -2125,7 +2096,7 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 static void kc_kick(struct kfree_batch_cpu *kc)
 {
 	WRITE_ONCE(kc->gp_pending, false);
-	queue_work(kfree_batch_wq, &kc->work);
+	queue_work_on(kc->cpu, kfb_wq, &kc->work);
 }
 
 static void kfb_gp_done(struct rcu_head *head)
@@ -2210,15 +2181,17 @@ static void kc_seal_dead(struct kfree_batch_cpu *kc)
 	mutex_unlock(&kc->drain_lock);
 }
 
+/*
+ * The worker of @kc's CPU: it runs there (unbound while the CPU is
+ * offline), so it seals what is due itself, with no IPI, and releases
+ * next to the objects' barns.
+ */
 static void kfb_run(struct kfree_batch_cpu *kc)
 {
-	struct kfb_owner_op op = { .fn = kfb_op_expire };
+	struct kfb_owner_op op = {};
 	bool due;
 
-	/*
-	 * Interrupt the owning CPU only if a batch is due, or to flush;
-	 * otherwise come back when the oldest open batch is.
-	 */
+	/* Seal only if the open batch is due, or to flush. */
 	raw_spin_lock_irq(&kc->lock);
 	kc->armed = false;
 	due = READ_ONCE(kc->flush) ||
@@ -2226,10 +2199,13 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 	if (!due && kc->due_set)
 		kc_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
 	raw_spin_unlock_irq(&kc->lock);
-	if (due) {
+	if (due && !kfb_owner_run(kc, kfb_op_expire, &op)) {
 		cpus_read_lock();
-		if (!kfb_on_owner(kc, kc->cpu, &op)) {
-			/* Dead: kfb_cpu_dead() sealed the open batches. */
+		if (cpu_online(kc->cpu)) {
+			/* Back online since the work was queued: go there. */
+			queue_work_on(kc->cpu, kfb_wq, &kc->work);
+		} else {
+			/* Dead: kfb_cpu_dead() sealed the open batch. */
 			WRITE_ONCE(kc->flush, 0);
 			raw_spin_lock_irq(&kc->lock);
 			kc->due_set = false;
@@ -2257,12 +2233,16 @@ static void kfree_batch_work(struct work_struct *work)
 	kfb_run(container_of(work, struct kfree_batch_cpu, work));
 }
 
-/* The worker's timer (kc_arm()): queue the worker, softirq context. */
+/*
+ * The worker's timer (kc_arm()), pinned to the CPU that armed it: the
+ * owner for the time bound, so that it interrupts no other CPU.  Queues
+ * the worker on the owner; softirq context.
+ */
 static void kfree_batch_timer(struct timer_list *t)
 {
 	struct kfree_batch_cpu *kc = timer_container_of(kc, t, timer);
 
-	queue_work(kfree_batch_wq, &kc->work);
+	queue_work_on(kc->cpu, kfb_wq, &kc->work);
 }
 
 /**
@@ -2326,7 +2306,7 @@ static void kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		/*
 		 * An add in progress there may hold objects that it took off
-		 * the deferred list above: wait for it through the IPI.  One
+		 * the deferred list above: wait for it through the work.  One
 		 * that has ended is seen in the open batches; the acquire
 		 * pairs with the release in kc_unown().
 		 */
@@ -2359,7 +2339,7 @@ static bool kfb_waiting(struct kfree_batch *kb, struct kmem_cache *only)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irq(&kc->lock);
 		for (b = kc->sealed; b && !found; b = b->next)
-			found = (!only || b->s == only) &&
+			found = (!only || kfb_block_has(b, only)) &&
 				!kb->ops->poll(kb, &b->cookie);
 		found |= kc->heads_sealed &&
 			 !kb->ops->poll(kb, &kc->heads_cookie);
@@ -2489,24 +2469,25 @@ static int kfb_stats_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(kfb_stats);
 
 struct kfb_cache_count {
-	struct kmem_cache *s;
-	unsigned int kind;
+	const char *name;
 	unsigned long objs, batches;
 };
 
-/* Add @b to the per-cache table @t (of @n entries); false when it is full. */
+/*
+ * Add @b to the table @t (of @n entries) under its name (see
+ * kfb_block_name()); false when the table is full.
+ */
 static bool kfb_count_block(struct kfb_cache_count *t, int n,
 			    struct kfree_batch_block *b)
 {
+	const char *name = kfb_block_name(b);
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!t[i].batches) {
-			t[i].s = b->s;
-			t[i].kind = b->kind;
-		} else if (t[i].s != b->s || t[i].kind != b->kind) {
+		if (!t[i].batches)
+			t[i].name = name;
+		else if (t[i].name != name)
 			continue;
-		}
 		t[i].objs += b->nr;
 		t[i].batches++;
 		return true;
@@ -2514,20 +2495,17 @@ static bool kfb_count_block(struct kfb_cache_count *t, int n,
 	return false;
 }
 
-/* Count the open batches per cache into the table @op->data. */
+/* Count the open block into the table @op->data. */
 static void kfb_op_table(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 {
-	struct kfb_cache_count *t = op->data;
-	int i;
-
-	for (i = 0; i < KFREE_BATCH_NR_OPEN; i++)
-		if (kc->open[i])
-			kfb_count_block(t, op->count, kc->open[i]);
+	if (kc->open)
+		kfb_count_block(op->data, op->count, kc->open);
 }
 
 /*
- * Pending objects per CPU and cache: "cpu cache open|sealed objects
- * batches".  The client list mutex keeps every cache named here from
+ * Pending objects per CPU and block: "cpu name open|sealed objects
+ * batches", where a block is named after its cache if it holds objects of
+ * one only (see kfb_block_name()).  The client list mutex keeps every cache named here from
  * being destroyed meanwhile: kmem_cache_destroy() takes it too, in
  * kfree_batch_barrier_cache().
  */
@@ -2554,7 +2532,7 @@ static int kfb_caches_show(struct seq_file *m, void *v)
 		for (j = 0; j < 2; j++)
 			for (i = 0; i < ARRAY_SIZE(t[j]) && t[j][i].batches; i++)
 				seq_printf(m, "%d %s %s %lu %lu\n", cpu,
-					   kfb_kind_name(t[j][i].kind, t[j][i].s),
+					   t[j][i].name,
 					   j ? "sealed" : "open",
 					   t[j][i].objs, t[j][i].batches);
 	}
@@ -2651,7 +2629,7 @@ int kfree_batch_init(struct kfree_batch *kb)
 				IRQ_WORK_INIT_HARD(__kfree_batch_irq_work);
 		}
 		mutex_init(&kc->drain_lock);
-		timer_setup(&kc->timer, kfree_batch_timer, 0);
+		timer_setup(&kc->timer, kfree_batch_timer, TIMER_PINNED);
 		INIT_WORK(&kc->work, kfree_batch_work);
 		kc->kb = kb;
 		kc->cpu = cpu;
@@ -2823,7 +2801,7 @@ void kfree_batch_add_nolock(struct kfree_batch *kb,
 {
 	if (!ptr)
 		return;
-	if (in_nmi() || !kfb_memo_used()) {
+	if (in_nmi() || kfb_checks_first()) {
 		/*
 		 * The checks made first (KASAN, debug objects, kmemleak) are
 		 * the irq_work's.  The caller may be preemptible: this CPU's
@@ -2897,7 +2875,7 @@ void kfree_batch_flush(struct kfree_batch *kb)
 
 			/* data_race(): a hint; the timer seals what it misses. */
 			if (data_race(l->nr_open))
-				queue_work_on(cpu, kfb_lane_wq, &l->seal_work);
+				queue_work_on(cpu, kfb_wq, &l->seal_work);
 		}
 	}
 	for_each_possible_cpu(cpu) {
@@ -3053,8 +3031,7 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 			kfb_on_owner(kc, cpu, &op);
 			raw_spin_lock_irq(&kc->lock);
 			for (b = kc->sealed; b; b = b->next)
-				if (b->s == s)
-					n += b->nr;
+				n += kfb_block_count(b, s);
 			raw_spin_unlock_irq(&kc->lock);
 		}
 	}
@@ -3073,14 +3050,10 @@ static int __init kfree_batch_setup(void)
 	struct shrinker *shrinker;
 	int ret;
 
-	kfree_batch_wq = alloc_workqueue("kfree_batch",
-					 WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (WARN_ON(!kfree_batch_wq))
+	kfb_wq = alloc_workqueue("kfree_batch", WQ_PERCPU | WQ_MEM_RECLAIM, 0);
+	if (WARN_ON(!kfb_wq))
 		return -ENOMEM;
-	kfb_lane_wq = alloc_workqueue("kfree_batch_lanes",
-				      WQ_PERCPU | WQ_MEM_RECLAIM, 0);
-	if (!WARN_ON(!kfb_lane_wq))
-		kfb_lanes_setup();
+	kfb_lanes_setup();
 	/* A teardown in the prepare section runs once the CPU is dead. */
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
 					"mm/kfree_batch:prepare",

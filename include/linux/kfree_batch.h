@@ -4,13 +4,15 @@
  *
  * kfree_batch is a deferred-free engine.  A client adds objects that may
  * not be freed yet (readers may still hold them, or the caller's context
- * may not free); the engine groups them per CPU and per kmem_cache into
- * page-sized batches, waits once per batch for the client's grace-period
- * domain (RCU, SRCU or none), and releases each batch with one
- * kmem_cache_free_bulk_reuse(), which hands whole sheaves of it back to
- * the cache's barn.  Objects from the page allocator (kmalloc above
- * KMALLOC_MAX_CACHE_SIZE) and from vmalloc have batches of their own and are
- * released with kfree_bulk() and vfree() in process context.
+ * may not free); the engine groups them per CPU into batches, waits once
+ * per batch for the client's grace-period domain (RCU, SRCU or none), and
+ * releases each batch per kmem_cache.  A client with %KFREE_BATCH_SHEAVES
+ * puts slab objects in SLUB's per-CPU deferred sheaf of their cache, which
+ * goes whole to the cache's barn after the grace period; other objects go
+ * to a per-CPU page of pointers, whose release makes one
+ * kmem_cache_free_bulk_reuse() per cache and frees objects from the page
+ * allocator (kmalloc above KMALLOC_MAX_CACHE_SIZE) with kfree_bulk() and
+ * from vmalloc with vfree(), in process context.
  *
  * Use it where a free waits for a grace period or for a context that may
  * free, and where an rcu_head per object and a callback per object would
@@ -150,13 +152,10 @@ enum kfree_batch_stat_item {
 };
 
 /*
- * Open batches per CPU: KFREE_BATCH_CACHE_SLOTS for kmem_caches, in sets
- * of KFREE_BATCH_CACHE_WAYS that a cache hashes to, then one for large
- * kmalloc and one for vmalloc objects.
+ * A block of pointers names the first caches of its slab objects, for a
+ * per-cache barrier to find them; it holds objects of any number.
  */
-#define KFREE_BATCH_CACHE_SLOTS	16
-#define KFREE_BATCH_CACHE_WAYS	4
-#define KFREE_BATCH_NR_OPEN	(KFREE_BATCH_CACHE_SLOTS + 2)
+#define KFREE_BATCH_BLOCK_CACHES	4
 
 /**
  * struct kfree_batch_cpu - the per-CPU state of a client
@@ -168,23 +167,14 @@ struct kfree_batch_cpu {
 	/* private: */
 	/*
 	 * Owned by this CPU: only code running on it touches these, with
-	 * @adding set (adds, the irq_work, and functions sent with an IPI
-	 * by other CPUs), or another CPU once this one is dead.  No lock.
+	 * @adding set (adds, the irq_work, and works bound to this CPU),
+	 * or another CPU once this one is dead.  No lock.
 	 */
 	bool adding;
-	struct kfree_batch_block *open[KFREE_BATCH_NR_OPEN];
-	/* Each open batch's cache, for other CPUs to glance at. */
-	struct kmem_cache *open_s[KFREE_BATCH_NR_OPEN];
-	/*
-	 * For each open kmem_cache batch, the slab of the last object put
-	 * into it, while that batch stays open: an add of another object of
-	 * one of these slabs skips the allocator lookup.  @memo_last is the
-	 * slot that matched last, tried first.
-	 */
-	unsigned long memo_start[KFREE_BATCH_CACHE_SLOTS]; /* slab_address() */
-	unsigned int memo_len[KFREE_BATCH_CACHE_SLOTS];	/* 0: no memo */
-	unsigned int memo_pad[KFREE_BATCH_CACHE_SLOTS];	/* left red zone */
-	unsigned int memo_last;
+	struct kfree_batch_block *open;
+	/* The open block's caches, for other CPUs to glance at. */
+	struct kmem_cache *open_s[KFREE_BATCH_BLOCK_CACHES];
+	bool open_many;				/* and more */
 	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
 	unsigned long peak;
 	/* Each written by one side: the owner, or under @lock. */
@@ -212,8 +202,6 @@ struct kfree_batch_cpu {
 	/* NMI adds and adds on top of adds, handed to an irq_work. */
 	struct llist_head deferred;
 	struct irq_work deferred_work;
-	/* Functions sent by other CPUs that found an add here, left to it. */
-	struct llist_head posted;
 
 	/* Serialises releases, so that a barrier can wait for them. */
 	struct mutex drain_lock;
@@ -273,7 +261,6 @@ enum kfree_batch_test_point {
 	KFREE_BATCH_TP_OWNED,	/* an add owns its CPU's open batches */
 	KFREE_BATCH_TP_CLOSE,	/* a batch is leaving the open ones */
 	KFREE_BATCH_TP_GLANCE,	/* a barrier has read a CPU's @adding */
-	KFREE_BATCH_TP_BUSY,	/* a function sent to an owner found it adding */
 };
 
 typedef void (*kfree_batch_test_hook_t)(enum kfree_batch_test_point point,
