@@ -37,6 +37,7 @@
 #include <linux/debugfs.h>
 #include <linux/debugobjects.h>
 #include <linux/gfp.h>
+#include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/kasan.h>
 #include <linux/kfence.h>
@@ -69,7 +70,9 @@
  * @next: the next block on a sealed list or in the reserve.
  * @caches: the kmem_caches of its slab objects, the first
  *	%KFREE_BATCH_BLOCK_CACHES of them.
- * @nr_caches: how many @caches holds; %KFB_MANY_CACHES if it has more.
+ * @nr_caches: how many @caches holds.
+ * @more: the further caches, a bit each (kfb_cache_bit()), for a
+ *	per-cache barrier to tell that the block may hold one's objects.
  * @nr: the number of objects in @objs.
  * @opened: jiffies when the first object was added.
  * @cookie: the grace-period state taken when the block was sealed.
@@ -80,18 +83,11 @@ struct kfree_batch_block {
 	struct kmem_cache *caches[KFREE_BATCH_BLOCK_CACHES];
 	unsigned int nr_caches;
 	unsigned int nr;
+	unsigned long more;
 	unsigned long opened;
 	union kfree_batch_cookie cookie;
 	void *objs[];
 };
-
-#define KFB_MANY_CACHES		(KFREE_BATCH_BLOCK_CACHES + 1)
-
-/*
- * A release makes one bulk free per cache of a block for this many of its
- * caches; the objects of the others go to kfree_bulk() together.
- */
-#define KFB_RELEASE_GROUPS	8
 
 enum { KFB_SLAB, KFB_LARGE, KFB_VMALLOC, KFB_BAD };
 
@@ -153,10 +149,13 @@ static const char * const kfree_batch_stat_names[] = {
 static_assert(ARRAY_SIZE(kfree_batch_stat_names) == KFREE_BATCH_NR_STATS);
 
 /*
- * Every work of the engine is bound to a CPU: the worker of a client's
- * CPU (kfree_batch_work()), kfb_on_owner()'s, and a lane's seal and
- * release works.
+ * Every work of the engine is bound to a CPU.  The worker of a client's
+ * CPU (kfree_batch_work()) may take cpus_read_lock() and has a workqueue
+ * of its own; kfb_on_owner()'s works and a lane's seal and release works,
+ * which are flushed under cpus_read_lock(), never take it.  Each has a
+ * rescuer, so neither waits for the other.
  */
+static struct workqueue_struct *kfb_worker_wq;
 static struct workqueue_struct *kfb_wq;
 
 /*
@@ -394,25 +393,29 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	return KFB_BAD;
 }
 
-/* A block's name in traces and debugfs: its cache, if it names one only. */
+/* A block's name in traces and debugfs: its cache, if it has one only. */
 static const char *kfb_block_name(struct kfree_batch_block *b)
 {
-	if (b->nr_caches == 1)
+	if (b->nr_caches == 1 && !b->more)
 		return b->caches[0]->name;
 	return b->nr_caches ? "mixed" : "kmalloc-large/vmalloc";
 }
 
-/* Does @b hold objects of @s, or may it (it names too many caches)? */
+/* The bit of @s in a block's @more: a one-word Bloom filter. */
+static __always_inline unsigned long kfb_cache_bit(struct kmem_cache *s)
+{
+	return 1UL << hash_ptr(s, ilog2(BITS_PER_LONG));
+}
+
+/* Does @b hold objects of @s, or may it (a bit of @more says so)? */
 static bool kfb_block_has(struct kfree_batch_block *b, struct kmem_cache *s)
 {
 	unsigned int i;
 
-	if (b->nr_caches == KFB_MANY_CACHES)
-		return true;
 	for (i = 0; i < b->nr_caches; i++)
 		if (b->caches[i] == s)
 			return true;
-	return false;
+	return b->more & kfb_cache_bit(s);
 }
 
 /*
@@ -526,7 +529,7 @@ static void kc_seal(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	 * Before @b is queued: from then on the worker may release it and
 	 * free its page at once (the none domain's cookies pass at once).
 	 */
-	for (i = 0; i < min(b->nr_caches, KFREE_BATCH_BLOCK_CACHES); i++)
+	for (i = 0; i < b->nr_caches; i++)
 		atomic_long_inc(&b->caches[i]->kfb_sealed);
 	trace_kfree_batch_seal(kc->kb->name, kfb_block_name(b), b->nr);
 	raw_spin_lock_irqsave(&kc->lock, flags);
@@ -556,7 +559,7 @@ static void kc_close(struct kfree_batch_cpu *kc)
 	WRITE_ONCE(kc->open, NULL);
 	for (i = 0; i < KFREE_BATCH_BLOCK_CACHES; i++)
 		WRITE_ONCE(kc->open_s[i], NULL);
-	WRITE_ONCE(kc->open_many, false);
+	WRITE_ONCE(kc->open_more, 0);
 }
 
 /*
@@ -605,7 +608,7 @@ static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 		/* data_race(): pointers tested, never followed. */
 		return READ_ONCE(kc->open) || data_race(kc->heads);
 	}
-	if (READ_ONCE(kc->open_many))
+	if (READ_ONCE(kc->open_more) & kfb_cache_bit(only))
 		return true;
 	for (i = 0; i < KFREE_BATCH_BLOCK_CACHES; i++)
 		if (READ_ONCE(kc->open_s[i]) == only)
@@ -692,19 +695,17 @@ static __always_inline void kc_name_cache(struct kfree_batch_cpu *kc,
 {
 	unsigned int i;
 
-	if (b->nr_caches == KFB_MANY_CACHES)
-		return;
 	for (i = 0; i < b->nr_caches; i++)
 		if (b->caches[i] == s)
 			return;
-	if (b->nr_caches == KFREE_BATCH_BLOCK_CACHES) {
-		b->nr_caches = KFB_MANY_CACHES;
-		WRITE_ONCE(kc->open_many, true);
-		return;
+	if (b->nr_caches < KFREE_BATCH_BLOCK_CACHES) {
+		b->caches[b->nr_caches] = s;
+		WRITE_ONCE(kc->open_s[b->nr_caches], s);
+		b->nr_caches++;
+	} else if (!(b->more & kfb_cache_bit(s))) {
+		b->more |= kfb_cache_bit(s);
+		WRITE_ONCE(kc->open_more, b->more);
 	}
-	b->caches[b->nr_caches] = s;
-	WRITE_ONCE(kc->open_s[b->nr_caches], s);
-	b->nr_caches++;
 }
 
 /* Put @ptr (of cache @s, or NULL) into @b, open; seal @b once it is full. */
@@ -737,6 +738,7 @@ static bool __kfree_batch_add(struct kfree_batch_cpu *kc, void *ptr,
 		if (!b)
 			return false;
 		b->nr_caches = 0;
+		b->more = 0;
 		b->nr = 0;
 		b->opened = jiffies;
 		WRITE_ONCE(kc->open, b);
@@ -981,10 +983,11 @@ struct kfb_lane {
 	struct kfb_lane_batch batch[KFB_LANE_BATCHES];
 	unsigned int first;
 	unsigned int nr_batches;
-	/* Sheaves a barrier took out of the batches: kfb_lane_barrier_lock */
+	/* Sheaves a barrier took out of the batches: kfb_lane_locks[] */
 	struct list_head barrier;
 	bool gp_pending;
 	struct rcu_head gp_head;
+	struct irq_work call_work;		/* kfb_lane_call_from_add() */
 	struct timer_list timer;		/* pinned: the time bound */
 	struct work_struct seal_work;		/* on @cpu */
 	struct work_struct release_work;	/* on @cpu while it is up */
@@ -999,17 +1002,25 @@ struct kfb_lane {
 };
 
 static DEFINE_PER_CPU(struct kfb_lane, kfb_lanes[SLAB_DEFER_LANES]);
-static DEFINE_MUTEX(kfb_lane_barrier_lock);
+/*
+ * Per lane: serialises its barriers, and its lease.  Held across the
+ * client's grace period, so one lane's slow domain holds up only the
+ * barriers of that lane.
+ */
+static struct mutex kfb_lane_locks[SLAB_DEFER_LANES];
 /* Set once the lanes' timers and works are set up. */
 static bool kfb_lanes_live __read_mostly;
 /*
- * The client of each lane: set under kfb_lane_barrier_lock (which nests
- * outside cpus_read_lock(), so not under kfree_batch_clients_lock, which
- * nests inside it), read under it; code that finds a sheaf in a lane reads
- * it with READ_ONCE(), as the lane cannot change hands before its sheaves
- * are released.
+ * The client of each lane: set under the lane's lock (which nests outside
+ * cpus_read_lock(), so not under kfree_batch_clients_lock, which nests
+ * inside it), read under it; code that finds a sheaf in a lane reads it
+ * with READ_ONCE(), as the lane cannot change hands before its sheaves
+ * are released.  A lane that a client left with objects in it (added
+ * during kfree_batch_destroy(), which warns) is dead: never leased again,
+ * its objects leaked.
  */
 static struct kfree_batch *kfb_lane_client[SLAB_DEFER_LANES];
+static bool kfb_lane_dead[SLAB_DEFER_LANES];
 
 static struct kfree_batch *kfb_lane_kb(struct kfb_lane *l)
 {
@@ -1031,6 +1042,26 @@ static void kfb_lane_call(struct kfb_lane *l)
 	struct kfree_batch *kb = kfb_lane_kb(l);
 
 	kb->ops->call(kb, &l->gp_head, kfb_lane_gp_done);
+}
+
+static void kfb_lane_call_irq_work(struct irq_work *work)
+{
+	kfb_lane_call(container_of(work, struct kfb_lane, call_work));
+}
+
+/*
+ * The domain's @call from an add, which may hold raw locks (kfree_rcu()
+ * under a task's pi_lock).  call_rcu() may be called there (on
+ * PREEMPT_RT only preemptible adds come here); call_srcu() may queue a
+ * work and wake a worker, so unless the add is preemptible it is left to
+ * an irq_work, which runs once the caller's locks are released.
+ */
+static void kfb_lane_call_from_add(struct kfb_lane *l)
+{
+	if (kfb_lane_kb(l)->ops == &kfree_batch_rcu_ops || preemptible())
+		kfb_lane_call(l);
+	else
+		irq_work_queue(&l->call_work);
 }
 
 /*
@@ -1129,14 +1160,11 @@ void kfree_batch_sheaf_sealed(unsigned int lane, struct slab_sheaf *sheaf)
 	raw_spin_lock_irqsave(&l->lock, flags);
 	list_del(&sheaf->barn_list);
 	l->nr_open--;
-	call = kfb_lane_queue(l, sheaf);
+	/* A dead lane's objects are leaked (see kfb_lane_unlease()). */
+	call = kfb_lane_kb(l) && kfb_lane_queue(l, sheaf);
 	raw_spin_unlock_irqrestore(&l->lock, flags);
-	/*
-	 * call_rcu() may not be called under a raw lock of the caller's on
-	 * PREEMPT_RT; there only preemptible adds come here.
-	 */
 	if (call)
-		kfb_lane_call(l);
+		kfb_lane_call_from_add(l);
 }
 
 /*
@@ -1165,6 +1193,9 @@ static void kfb_lane_seal_work(struct work_struct *work)
 		raw_spin_unlock_irq(&l->lock);
 		goto out;
 	}
+	/* A dead lane's objects are leaked (see kfb_lane_unlease()). */
+	if (!kfb_lane_kb(l))
+		goto out;
 	raw_spin_lock_irq(&l->lock);
 	n = l->nr_open;
 	raw_spin_unlock_irq(&l->lock);
@@ -1402,6 +1433,26 @@ static bool kfb_lanes_take(struct kfree_batch *kb, unsigned int lane,
 }
 
 /*
+ * Does any CPU's @lane hold objects of @s, open or sealed?  If not, wait
+ * for releases in flight, which took theirs out of the lane already.
+ */
+static bool kfb_lanes_hold(unsigned int lane, struct kmem_cache *s)
+{
+	struct kfb_lane *l;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (kfb_lane_count(per_cpu_ptr(&kfb_lanes[lane], cpu), s))
+			return true;
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+		mutex_lock(&l->release_lock);
+		mutex_unlock(&l->release_lock);
+	}
+	return false;
+}
+
+/*
  * Everything of @s (NULL: of every cache) in @lane before the call is
  * freed on return, after a grace period of the lane's client if a sheaf
  * taken still waits for one: a normal one, or for a per-cache barrier an
@@ -1416,9 +1467,9 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 	LIST_HEAD(chain);
 	int cpu;
 
-	if (!READ_ONCE(kfb_lanes_live))
+	if (!READ_ONCE(kfb_lanes_live) || (s && !kfb_lanes_hold(lane, s)))
 		return;
-	mutex_lock(&kfb_lane_barrier_lock);
+	mutex_lock(&kfb_lane_locks[lane]);
 	kb = kfb_lane_client[lane];
 	if (!kb)
 		goto out;
@@ -1442,7 +1493,7 @@ static void kfb_lanes_barrier(unsigned int lane, struct kmem_cache *s)
 		mutex_unlock(&l->release_lock);
 	}
 out:
-	mutex_unlock(&kfb_lane_barrier_lock);
+	mutex_unlock(&kfb_lane_locks[lane]);
 }
 
 /* Lease a free lane to @kb. */
@@ -1453,49 +1504,58 @@ static void kfb_lane_lease(struct kfree_batch *kb)
 	/* The lane's grace-period callback ends its batches' waits. */
 	if (!READ_ONCE(kfb_lanes_live) || !kb->ops->call)
 		return;
-	mutex_lock(&kfb_lane_barrier_lock);
-	for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
-		if (!kfb_lane_client[lane]) {
+	for (lane = 0; lane < SLAB_DEFER_LANES && !kb->has_lane; lane++) {
+		mutex_lock(&kfb_lane_locks[lane]);
+		if (!kfb_lane_client[lane] && !kfb_lane_dead[lane]) {
 			WRITE_ONCE(kfb_lane_client[lane], kb);
 			kb->lane = lane;
 			/* Pairs with the acquire in kfb_has_lane(). */
 			smp_store_release(&kb->has_lane, true);
-			break;
 		}
+		mutex_unlock(&kfb_lane_locks[lane]);
 	}
-	mutex_unlock(&kfb_lane_barrier_lock);
 	if (!kb->has_lane)
-		pr_info("kfree_batch: %s: every sheaf lane is taken; pointer pages only\n",
+		pr_info("%s: every sheaf lane is taken; pointer pages only\n",
 			kb->name);
 }
 
 /*
  * Give @kb's lane back, once kfree_batch_barrier() has emptied it: wait
  * for its grace-period callback and its works, and clear its counters.
+ * A lane left with objects (added during kfree_batch_destroy()) dies.
  */
 static void kfb_lane_unlease(struct kfree_batch *kb)
 {
+	unsigned int lane = kb->lane;
 	struct kfb_lane *l;
+	bool dead = false;
 	int cpu;
 
 	if (!kb->has_lane)
 		return;
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&kfb_lanes[lane], cpu)->call_work);
 	kb->ops->cb_barrier(kb);
-	mutex_lock(&kfb_lane_barrier_lock);
+	mutex_lock(&kfb_lane_locks[lane]);
 	for_each_possible_cpu(cpu) {
-		l = per_cpu_ptr(&kfb_lanes[kb->lane], cpu);
+		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		flush_work(&l->release_work);
 		flush_work(&l->seal_work);
-		WARN_ON_ONCE(l->nr_open || l->nr_batches);
+		raw_spin_lock_irq(&l->lock);
+		dead |= l->nr_open || l->nr_batches || !list_empty(&l->barrier);
+		raw_spin_unlock_irq(&l->lock);
 		l->added = 0;
 		l->sealed_nr = 0;
 		l->gp_waits = 0;
 		l->released = 0;
 		l->releases = 0;
 	}
-	WRITE_ONCE(kfb_lane_client[kb->lane], NULL);
+	WARN(dead, "kfree_batch: %s: objects added during its destruction leaked; lane %u dies\n",
+	     kb->name, lane);
+	kfb_lane_dead[lane] = dead;
+	WRITE_ONCE(kfb_lane_client[lane], NULL);
 	WRITE_ONCE(kb->has_lane, false);
-	mutex_unlock(&kfb_lane_barrier_lock);
+	mutex_unlock(&kfb_lane_locks[lane]);
 }
 
 /* @cpu is dead: seal what it left open, with a fresh cookie. */
@@ -1511,6 +1571,8 @@ static void kfb_lanes_cpu_dead(unsigned int cpu)
 	for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		timer_delete_sync(&l->timer);
+		if (!kfb_lane_kb(l))
+			continue;
 		raw_spin_lock_irq(&l->lock);
 		call = false;
 		list_for_each_entry_safe(sheaf, next, &l->open, barn_list) {
@@ -1561,12 +1623,15 @@ static void __init kfb_lanes_setup(void)
 	struct kfb_lane *l;
 	int cpu, lane;
 
+	for (lane = 0; lane < SLAB_DEFER_LANES; lane++)
+		mutex_init(&kfb_lane_locks[lane]);
 	for_each_possible_cpu(cpu) {
 		for (lane = 0; lane < SLAB_DEFER_LANES; lane++) {
 			l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 			raw_spin_lock_init(&l->lock);
 			INIT_LIST_HEAD(&l->open);
 			INIT_LIST_HEAD(&l->barrier);
+			init_irq_work(&l->call_work, kfb_lane_call_irq_work);
 			timer_setup(&l->timer, kfb_lane_timer, TIMER_PINNED);
 			INIT_WORK(&l->seal_work, kfb_lane_seal_work);
 			INIT_WORK(&l->release_work, kfb_lane_release_work);
@@ -1886,16 +1951,19 @@ static void drain_vfree(void *ptr)
 }
 
 /*
- * Free @nr objects of @objs, whose grace period has passed, grouped per
+ * Free the objects of @b, whose grace period has passed, grouped per
  * cache: vmalloc ones with vfree(), then one kmem_cache_free_bulk_reuse()
- * for each of the first KFB_RELEASE_GROUPS caches, which hands whole
- * sheaves back to the cache's barn, then one kfree_bulk() for the rest
- * (large kmalloc objects, and those of further caches).  Reorders @objs.
+ * for each cache that @b names, which hands whole sheaves back to the
+ * cache's barn, then one kfree_bulk() for the rest (large kmalloc objects,
+ * and those of further caches).  One lookup per object; reorders @b.
  * Return: the number of bulk frees.
  */
-static unsigned int kfb_release_objs(void **objs, unsigned int nr)
+static unsigned int kfb_release_objs(struct kfree_batch_block *b)
 {
-	unsigned int i, run, frees = 0, groups = 0;
+	const unsigned int other = KFREE_BATCH_BLOCK_CACHES;
+	unsigned int i, j, run, start = 0, frees = 0, nr = b->nr;
+	u8 group[KFB_BLOCK_OBJS];
+	void **objs = b->objs;
 	struct kmem_cache *s;
 
 	for (i = 0; i < nr; ) {
@@ -1908,36 +1976,37 @@ static unsigned int kfb_release_objs(void **objs, unsigned int nr)
 		frees = 1;
 		cond_resched();
 	}
-	while (nr && groups < KFB_RELEASE_GROUPS) {
-		/* The cache of the first slab object; the others move up. */
-		s = NULL;
-		for (i = 0; i < nr && !s; i++)
-			s = kfb_obj_cache(objs[i]);
-		if (!s)
-			break;
-		for (run = 0, i = 0; i < nr; i++) {
-			if (kfb_obj_cache(objs[i]) == s) {
-				swap(objs[i], objs[run]);
-				run++;
-			}
-		}
-		kmem_cache_free_bulk_reuse(s, run, objs);
-		atomic_long_add(run, &s->kfb_released);
-		atomic_long_inc(&s->kfb_bulk_frees);
-		objs += run;
-		nr -= run;
-		groups++;
-		frees++;
-		cond_resched();
-	}
-	if (!nr)
-		return frees;
 	for (i = 0; i < nr; i++) {
+		s = kfb_obj_cache(objs[i]);
+		for (j = 0; j < b->nr_caches && b->caches[j] != s; j++)
+			;
+		group[i] = j < b->nr_caches ? j : other;
+	}
+	for (j = 0; j < b->nr_caches; j++) {
+		for (run = start, i = start; i < nr; i++) {
+			if (group[i] != j)
+				continue;
+			swap(objs[i], objs[run]);
+			swap(group[i], group[run]);
+			run++;
+		}
+		if (run == start)
+			continue;
+		s = b->caches[j];
+		kmem_cache_free_bulk_reuse(s, run - start, objs + start);
+		atomic_long_add(run - start, &s->kfb_released);
+		atomic_long_inc(&s->kfb_bulk_frees);
+		frees++;
+		start = run;
+	}
+	if (start == nr)
+		return frees;
+	for (i = start; i < nr; i++) {
 		s = kfb_obj_cache(objs[i]);
 		if (s)
 			atomic_long_inc(&s->kfb_released);
 	}
-	kfree_bulk(nr, objs);
+	kfree_bulk(nr - start, objs + start);
 	return frees + 1;
 }
 
@@ -1951,7 +2020,7 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	for (i = 0; i < b->nr; i++)
 		kfb_debug_unqueue(b->objs[i]);
 	kc->released += b->nr;
-	kc->bulk_frees += kfb_release_objs(b->objs, b->nr);
+	kc->bulk_frees += kfb_release_objs(b);
 	kfb_free_block_page(kc, b);
 }
 
@@ -2096,7 +2165,7 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 static void kc_kick(struct kfree_batch_cpu *kc)
 {
 	WRITE_ONCE(kc->gp_pending, false);
-	queue_work_on(kc->cpu, kfb_wq, &kc->work);
+	queue_work_on(kc->cpu, kfb_worker_wq, &kc->work);
 }
 
 static void kfb_gp_done(struct rcu_head *head)
@@ -2203,7 +2272,7 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 		cpus_read_lock();
 		if (cpu_online(kc->cpu)) {
 			/* Back online since the work was queued: go there. */
-			queue_work_on(kc->cpu, kfb_wq, &kc->work);
+			queue_work_on(kc->cpu, kfb_worker_wq, &kc->work);
 		} else {
 			/* Dead: kfb_cpu_dead() sealed the open batch. */
 			WRITE_ONCE(kc->flush, 0);
@@ -2242,7 +2311,7 @@ static void kfree_batch_timer(struct timer_list *t)
 {
 	struct kfree_batch_cpu *kc = timer_container_of(kc, t, timer);
 
-	queue_work_on(kc->cpu, kfb_wq, &kc->work);
+	queue_work_on(kc->cpu, kfb_worker_wq, &kc->work);
 }
 
 /**
@@ -2595,6 +2664,31 @@ static int __init kfb_debugfs_init(void)
 	return 0;
 }
 late_initcall(kfb_debugfs_init);
+
+/*
+ * The objects of @s in @kc's sealed blocks.  Under drain_lock no block
+ * leaves the list, and blocks are only appended after the tail read
+ * here: the walk looks up objects without the raw lock.
+ */
+static unsigned long kc_sealed_count(struct kfree_batch_cpu *kc,
+				     struct kmem_cache *s)
+{
+	struct kfree_batch_block *b, *last;
+	unsigned long n = 0;
+
+	mutex_lock(&kc->drain_lock);
+	raw_spin_lock_irq(&kc->lock);
+	b = kc->sealed;
+	last = kc->sealed_tail;
+	raw_spin_unlock_irq(&kc->lock);
+	for (; b; b = b->next) {
+		n += kfb_block_count(b, s);
+		if (b == last)
+			break;
+	}
+	mutex_unlock(&kc->drain_lock);
+	return n;
+}
 
 /* ======================= Public interface =========================== */
 
@@ -3018,7 +3112,6 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 {
 	struct kfb_owner_op op = { .fn = kfb_op_count, .only = s };
 	struct kfree_batch_cpu *kc;
-	struct kfree_batch_block *b;
 	struct kfree_batch *kb;
 	unsigned long n = 0;
 	unsigned int lane;
@@ -3028,11 +3121,9 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 	list_for_each_entry(kb, &kfree_batch_clients, node) {
 		for_each_possible_cpu(cpu) {
 			kc = per_cpu_ptr(kb->pcpu, cpu);
-			kfb_on_owner(kc, cpu, &op);
-			raw_spin_lock_irq(&kc->lock);
-			for (b = kc->sealed; b; b = b->next)
-				n += kfb_block_count(b, s);
-			raw_spin_unlock_irq(&kc->lock);
+			if (kc_has_open(kc, s))
+				kfb_on_owner(kc, cpu, &op);
+			n += kc_sealed_count(kc, s);
 		}
 	}
 	mutex_unlock(&kfree_batch_clients_lock);
@@ -3050,8 +3141,11 @@ static int __init kfree_batch_setup(void)
 	struct shrinker *shrinker;
 	int ret;
 
-	kfb_wq = alloc_workqueue("kfree_batch", WQ_PERCPU | WQ_MEM_RECLAIM, 0);
-	if (WARN_ON(!kfb_wq))
+	kfb_worker_wq = alloc_workqueue("kfree_batch", WQ_PERCPU | WQ_MEM_RECLAIM,
+					0);
+	kfb_wq = alloc_workqueue("kfree_batch_cpu", WQ_PERCPU | WQ_MEM_RECLAIM,
+				 0);
+	if (WARN_ON(!kfb_worker_wq || !kfb_wq))
 		return -ENOMEM;
 	kfb_lanes_setup();
 	/* A teardown in the prepare section runs once the CPU is dead. */

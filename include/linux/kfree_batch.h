@@ -174,7 +174,7 @@ struct kfree_batch_cpu {
 	struct kfree_batch_block *open;
 	/* The open block's caches, for other CPUs to glance at. */
 	struct kmem_cache *open_s[KFREE_BATCH_BLOCK_CACHES];
-	bool open_many;				/* and more */
+	unsigned long open_more;		/* its @more */
 	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
 	unsigned long peak;
 	/* Each written by one side: the owner, or under @lock. */
