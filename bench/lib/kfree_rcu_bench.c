@@ -28,7 +28,7 @@
  *            and four kmalloc sizes, interleaved; with timed=1 also ns per
  *            allocation and per kfree_rcu() call
  *   collide  the same flood over eight named caches of which at least five
- *            hash to one of kfree_batch's sets of open-batch slots
+ *            would share one set of a 16-slot, 4-way per-cache table
  *   enqueue  nanoseconds per kfree_rcu() call, one thread, then one per CPU,
  *            freeing in allocation order, then in shuffled order
  *   destroy  kmem_cache_destroy() of a cache with a few kfree_rcu()'d
@@ -77,7 +77,6 @@
 #include <linux/kfree_batch.h>
 #define HAVE_KFREE_BATCH
 extern struct kfree_batch kvfree_rcu_batch;
-#define BENCH_SLOT_SETS	(KFREE_BATCH_CACHE_SLOTS / KFREE_BATCH_CACHE_WAYS)
 #else
 /*
  * Stock 7.3, from the benchmark's stock-only commit: bytes of rcu_free
@@ -96,9 +95,10 @@ enum {
 };
 
 extern atomic_long_t kfree_rcu_bench_stock[KFRB_NR];
-/* As kfree_batch picks a set of open-batch slots: the same caches collide. */
-#define BENCH_SLOT_SETS	4
 #endif
+
+/* As a 16-slot, 4-way per-cache table picks a set: these caches collide. */
+#define BENCH_SLOT_SETS	4
 
 /* Counted in __call_rcu_common() by this benchmark's patch to RCU. */
 DECLARE_PER_CPU(unsigned long, kfree_rcu_bench_ncbs);
