@@ -39,7 +39,7 @@ mutants=(
 "mightsleep-no-gp@kfree_batch_add_mightsleep() with no storage frees without a grace period@test_early_free/mightsleep-*@@/^void kfree_batch_add_mightsleep/,/^}/s/^\tkb->ops->synchronize(kb);/\t;/"
 "skip-barrier@kfree_batch_barrier() does nothing@test_*@@s/^\tkfb_drain_all(kb);/\t;/"
 "skip-cache-barrier@kfree_batch_barrier_cache() does nothing@test_barrier_cache*@@s/^\t\t\tmore |= kfb_drain_sealed(kb, s);/\t\t\t;/"
-"srcu-cache-barrier-no-gp@the SRCU domain's per-cache barrier does not wait for its grace period@test_barrier_cache_domains/srcu@@/^static void srcu_sync(/,/^}/s/^\tsynchronize_srcu(kb->ssp);/\t;/"
+"srcu-cache-barrier-no-gp@the SRCU domain's per-cache barrier does not wait for its grace period@test_barrier_cache_domains/srcu*@kfree_batch.test_barrier_cache_domains@/^static void srcu_sync(/,/^}/s/^\tsynchronize_srcu(kb->ssp);/\t;/"
 "no-time-bound@a partly filled batch is never sealed by time@test_time_bound/*@@s/kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));/;/"
 "looser-time-bound@a partly filled batch is sealed at 1.5 seal_ms@test_time_bound/*@@s/^\tunsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms));/\tunsigned long delay = msecs_to_jiffies(READ_ONCE(seal_ms)) * 3 \/ 2;/"
 "deferred-no-kick@an object deferred to the irq_work waits for the next add on its CPU@test_time_bound/none-nolock@@/if (llist_add((struct llist_node \*)head, \&kc->deferred))$/{n;s/^\t\tirq_work_queue(\&kc->deferred_work);/\t\tkc->kb = kb;/}"

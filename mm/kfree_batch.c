@@ -1526,23 +1526,43 @@ static void kfb_lane_lease(struct kfree_batch *kb)
  */
 static void kfb_lane_unlease(struct kfree_batch *kb)
 {
+	bool dead = false, pending = false;
 	unsigned int lane = kb->lane;
 	struct kfb_lane *l;
-	bool dead = false;
-	int cpu;
+	int cpu, round;
 
 	if (!kb->has_lane)
 		return;
-	for_each_possible_cpu(cpu)
-		irq_work_sync(&per_cpu_ptr(&kfb_lanes[lane], cpu)->call_work);
-	kb->ops->cb_barrier(kb);
 	mutex_lock(&kfb_lane_locks[lane]);
+	/*
+	 * The barrier took every sheaf, but left their batches, empty, for
+	 * the release to drop once their cookie has passed (it has); a
+	 * release may also have queued a callback for them.  Drop them here
+	 * and wait for the callbacks until none is in flight: twice at most,
+	 * unless objects were added meanwhile.
+	 */
+	for (round = 0; round < 3; round++) {
+		for_each_possible_cpu(cpu)
+			irq_work_sync(&per_cpu_ptr(&kfb_lanes[lane], cpu)->call_work);
+		kb->ops->cb_barrier(kb);
+		pending = false;
+		for_each_possible_cpu(cpu) {
+			l = per_cpu_ptr(&kfb_lanes[lane], cpu);
+			flush_work(&l->release_work);
+			flush_work(&l->seal_work);
+			kfb_lane_release(l);
+			raw_spin_lock_irq(&l->lock);
+			pending |= l->gp_pending;
+			raw_spin_unlock_irq(&l->lock);
+		}
+		if (!pending)
+			break;
+	}
 	for_each_possible_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
-		flush_work(&l->release_work);
-		flush_work(&l->seal_work);
 		raw_spin_lock_irq(&l->lock);
-		dead |= l->nr_open || l->nr_batches || !list_empty(&l->barrier);
+		dead |= pending || l->nr_open || l->nr_batches ||
+			!list_empty(&l->barrier);
 		raw_spin_unlock_irq(&l->lock);
 		l->added = 0;
 		l->sealed_nr = 0;
