@@ -1296,6 +1296,9 @@ static void kfb_lane_release(struct kfb_lane *l)
 	LIST_HEAD(chain);
 	bool call;
 
+	/* A dead lane's objects are leaked (see kfb_lane_unlease()). */
+	if (!kb)
+		return;
 	mutex_lock(&l->release_lock);
 	for (;;) {
 		raw_spin_lock_irq(&l->lock);
