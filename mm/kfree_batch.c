@@ -1523,27 +1523,18 @@ static void kfb_lane_lease(struct kfree_batch *kb)
 }
 
 /*
- * Give @kb's lane back, once kfree_batch_barrier() has emptied it: wait
- * for its grace-period callback and its works, and clear its counters.
- * A lane left with objects (added during kfree_batch_destroy()) dies.
+ * A lane barrier takes every sheaf but leaves the batches, empty, for the
+ * release to drop once their cookie has passed; a release may also have
+ * queued a callback for them.  Drop them here, and wait for the callbacks
+ * until none is in flight: twice at most, unless objects were added
+ * meanwhile.  Return: true if a callback is still in flight.
  */
-static void kfb_lane_unlease(struct kfree_batch *kb)
+static bool kfb_lane_quiesce(struct kfree_batch *kb, unsigned int lane)
 {
-	bool dead = false, pending = false;
-	unsigned int lane = kb->lane;
+	bool pending = false;
 	struct kfb_lane *l;
 	int cpu, round;
 
-	if (!kb->has_lane)
-		return;
-	mutex_lock(&kfb_lane_locks[lane]);
-	/*
-	 * The barrier took every sheaf, but left their batches, empty, for
-	 * the release to drop once their cookie has passed (it has); a
-	 * release may also have queued a callback for them.  Drop them here
-	 * and wait for the callbacks until none is in flight: twice at most,
-	 * unless objects were added meanwhile.
-	 */
 	for (round = 0; round < 3; round++) {
 		for_each_possible_cpu(cpu)
 			irq_work_sync(&per_cpu_ptr(&kfb_lanes[lane], cpu)->call_work);
@@ -1561,11 +1552,29 @@ static void kfb_lane_unlease(struct kfree_batch *kb)
 		if (!pending)
 			break;
 	}
+	return pending;
+}
+
+/*
+ * Give @kb's lane back, once kfree_batch_barrier() has emptied it: wait
+ * for its grace-period callbacks and its works, and clear its counters.
+ * A lane left with objects (added during kfree_batch_destroy()) dies.
+ */
+static void kfb_lane_unlease(struct kfree_batch *kb)
+{
+	unsigned int lane = kb->lane;
+	struct kfb_lane *l;
+	bool dead;
+	int cpu;
+
+	if (!kb->has_lane)
+		return;
+	mutex_lock(&kfb_lane_locks[lane]);
+	dead = kfb_lane_quiesce(kb, lane);
 	for_each_possible_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[lane], cpu);
 		raw_spin_lock_irq(&l->lock);
-		dead |= pending || l->nr_open || l->nr_batches ||
-			!list_empty(&l->barrier);
+		dead |= l->nr_open || l->nr_batches || !list_empty(&l->barrier);
 		raw_spin_unlock_irq(&l->lock);
 		l->added = 0;
 		l->sealed_nr = 0;
