@@ -2866,7 +2866,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_destroy);
  *
  * The object is put in a batch of its kmem_cache on this CPU and freed
  * once a grace period of @kb's domain that started after this call has
- * ended.  Without a head, the object needs a batch slot: if the per-CPU
+ * ended.  Without a head, the object needs room in a batch: if the per-CPU
  * reserve is empty and no storage can be had, or if this is an interrupt
  * that came during an add to @kb on this CPU, it is not queued.
  *
@@ -2885,10 +2885,10 @@ EXPORT_SYMBOL_GPL(kfree_batch_add);
  * kfree_batch_add_head - free an object with an embedded head after a GP
  * @kb: the client.
  * @head: a struct kfree_batch_head in @ptr's first page, used only when no
- *	batch slot can be had.
+ *	room in a batch can be had.
  * @ptr: the start of the object; NULL is ignored.
  *
- * Like kfree_batch_add(), but never fails: without a batch slot the object
+ * Like kfree_batch_add(), but never fails: without room in a batch the object
  * is linked through @head, and in an interrupt that came during an add to
  * @kb on this CPU it is deferred as from NMI (see kfree_batch_add_nolock()).
  *
@@ -2947,7 +2947,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_add_nolock);
  * @kb: the client.
  * @ptr: the start of the object; NULL is ignored.
  *
- * Like kfree_batch_add(), but when no batch slot can be had it allocates
+ * Like kfree_batch_add(), but when no room in a batch can be had it allocates
  * one, and as a last resort waits for a grace period and frees @ptr itself.
  *
  * Context: process context; may sleep.

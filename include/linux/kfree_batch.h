@@ -104,7 +104,7 @@ extern const struct kfree_batch_gp_ops kfree_batch_none_ops;
  * @next: the next object on a CPU's fallback list.
  *
  * Embedded in objects added with kfree_batch_add_head() or
- * kfree_batch_add_nolock(), and used only when no batch slot can be had,
+ * kfree_batch_add_nolock(), and used only when no room in a batch can be had,
  * or to defer an add made in NMI context.  It is as small as 7.3's
  * struct kvfree_rcu_head and must lie in the object's first page.
  */
@@ -121,7 +121,7 @@ struct kfree_batch_head {
  * @KFREE_BATCH_BULK_FREES: bulk release calls (objects per call is
  *	@KFREE_BATCH_RELEASED divided by this).
  * @KFREE_BATCH_FALLBACKS: objects linked through their head because no
- *	batch slot could be had.
+ *	room in a batch could be had.
  * @KFREE_BATCH_LEAKED: objects refused with a warning and never freed: a
  *	pointer no allocator owns, or a double add.
  * @KFREE_BATCH_EXPEDITED: grace periods expedited because a CPU's backlog

@@ -2035,7 +2035,7 @@ static void test_kfree_rcu_mightsleep_no_storage(struct kunit *test)
 }
 
 /*
- * kfree_rcu() of objects of more caches than kfree_batch had batch slots,
+ * kfree_rcu() of objects of many more caches than a per-cache slot table has,
  * in turn on one CPU: no cache's batch evicts another's.  Each cache's
  * open batch is its own deferred sheaf in SLUB's per-CPU sheaves, and the
  * objects leave in whole sheaves.
@@ -2615,7 +2615,7 @@ static unsigned int adds_left(struct adds *a)
 
 /*
  * A barrier that glances at a CPU just as that CPU closes its open batch
- * (here the worker's seal, sent with an IPI) must still wait for the
+ * (here the worker's seal, run on that CPU) must still wait for the
  * batch: to any CPU, a batch is always in the open ones or in the sealed
  * queue.  The hook makes the interleaving happen on every run: the barrier
  * has read that the CPU is not adding, then the close starts there and is
