@@ -2724,29 +2724,12 @@ static unsigned long kc_sealed_count(struct kfree_batch_cpu *kc,
 
 /* ======================= Public interface =========================== */
 
-/**
- * kfree_batch_init - make a client ready to release objects
- * @kb: the client: defined with DEFINE_KFREE_BATCH(), or with @name, @ops
- *	(and @ssp for SRCU) set and everything else zero.
- *
- * Context: process context; may sleep.
- * Return: 0, or -ENOMEM if the per-CPU state could not be allocated.
- */
-int kfree_batch_init(struct kfree_batch *kb)
+/* Set up @kb's per-CPU state, on every possible CPU. */
+static void kfb_cpus_init(struct kfree_batch *kb)
 {
 	struct kfree_batch_cpu *kc;
 	int cpu;
 
-	kb->has_lane = false;
-	if (kb->flags & KFREE_BATCH_SHEAVES)
-		kfb_lane_lease(kb);
-	if (!kb->pcpu_static) {
-		kb->pcpu = alloc_percpu(struct kfree_batch_cpu);
-		if (!kb->pcpu) {
-			kfb_lane_unlease(kb);
-			return -ENOMEM;
-		}
-	}
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		if (!kb->pcpu_static) {
@@ -2760,15 +2743,19 @@ int kfree_batch_init(struct kfree_batch *kb)
 		kc->kb = kb;
 		kc->cpu = cpu;
 	}
-	/*
-	 * From here on kfb_cpu_dead() seals what a CPU that goes offline
-	 * leaves open; what CPUs offline already left open (a static client
-	 * used early in boot) is sealed now.  Online CPUs fill their reserve.
-	 */
-	mutex_lock(&kfree_batch_clients_lock);
-	list_add_tail_rcu(&kb->node, &kfree_batch_clients);
-	kfb_debugfs_add(kb);
-	mutex_unlock(&kfree_batch_clients_lock);
+}
+
+/*
+ * Once @kb is on the list of clients, kfb_cpu_dead() seals what a CPU that
+ * goes offline leaves open; what CPUs offline already left open (a static
+ * client used early in boot) is sealed here.  Online CPUs fill their
+ * reserve.
+ */
+static void kfb_cpus_start(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu;
+
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
@@ -2783,6 +2770,65 @@ int kfree_batch_init(struct kfree_batch *kb)
 		kc_seal_open(kc, true, 0, NULL);
 	}
 	cpus_read_unlock();
+}
+
+/*
+ * Stop @kb's per-CPU timers and works for good, once nothing is pending,
+ * and free its reserve.
+ */
+static void kfb_cpus_stop(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	struct kfree_batch_block *b;
+	int cpu;
+
+	WRITE_ONCE(kb->live, false);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		timer_delete_sync(&kc->timer);
+		cancel_work_sync(&kc->work);
+	}
+	/* A grace-period callback may still be in flight; it queues work. */
+	kb->ops->cb_barrier(kb);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		/* Shut down: a stray kc_arm() from now on is a no-op. */
+		timer_shutdown_sync(&kc->timer);
+		cancel_work_sync(&kc->work);
+		while ((b = kc->reserve)) {
+			kc->reserve = b->next;
+			kfb_page_free(kb, b);
+		}
+		kc->nr_reserve = 0;
+	}
+}
+
+/**
+ * kfree_batch_init - make a client ready to release objects
+ * @kb: the client: defined with DEFINE_KFREE_BATCH(), or with @name, @ops
+ *	(and @ssp for SRCU) set and everything else zero.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM if the per-CPU state could not be allocated.
+ */
+int kfree_batch_init(struct kfree_batch *kb)
+{
+	kb->has_lane = false;
+	if (kb->flags & KFREE_BATCH_SHEAVES)
+		kfb_lane_lease(kb);
+	if (!kb->pcpu_static) {
+		kb->pcpu = alloc_percpu(struct kfree_batch_cpu);
+		if (!kb->pcpu) {
+			kfb_lane_unlease(kb);
+			return -ENOMEM;
+		}
+	}
+	kfb_cpus_init(kb);
+	mutex_lock(&kfree_batch_clients_lock);
+	list_add_tail_rcu(&kb->node, &kfree_batch_clients);
+	kfb_debugfs_add(kb);
+	mutex_unlock(&kfree_batch_clients_lock);
+	kfb_cpus_start(kb);
 	/* Pairs with the smp_load_acquire() in kc_arm(). */
 	smp_store_release(&kb->live, true);
 	/* Release what was added before init (static clients). */
@@ -2803,10 +2849,7 @@ EXPORT_SYMBOL_GPL(kfree_batch_init);
 void kfree_batch_destroy(struct kfree_batch *kb)
 {
 	unsigned long stats[KFREE_BATCH_NR_STATS];
-	struct kfree_batch_cpu *kc;
-	struct kfree_batch_block *b;
 	struct dentry *dir;
-	int cpu;
 
 	/*
 	 * While @kb is on the list, kfb_cpu_dead() seals what a CPU that
@@ -2832,25 +2875,7 @@ void kfree_batch_destroy(struct kfree_batch *kb)
 	debugfs_remove_recursive(dir);
 	/* kfb_cpu_dead() walks the list under rcu_read_lock(). */
 	synchronize_rcu();
-	WRITE_ONCE(kb->live, false);
-	for_each_possible_cpu(cpu) {
-		kc = per_cpu_ptr(kb->pcpu, cpu);
-		timer_delete_sync(&kc->timer);
-		cancel_work_sync(&kc->work);
-	}
-	/* A grace-period callback may still be in flight; it queues work. */
-	kb->ops->cb_barrier(kb);
-	for_each_possible_cpu(cpu) {
-		kc = per_cpu_ptr(kb->pcpu, cpu);
-		/* Shut down: a stray kc_arm() from now on is a no-op. */
-		timer_shutdown_sync(&kc->timer);
-		cancel_work_sync(&kc->work);
-		while ((b = kc->reserve)) {
-			kc->reserve = b->next;
-			kfb_page_free(kb, b);
-		}
-		kc->nr_reserve = 0;
-	}
+	kfb_cpus_stop(kb);
 	if (!kb->pcpu_static) {
 		free_percpu(kb->pcpu);
 		kb->pcpu = NULL;

@@ -1402,6 +1402,34 @@ static void test_barrier_cache_domains(struct kunit *test)
 }
 
 /*
+ * kmem_cache_destroy() waits for the cache's objects pending in every
+ * client and domain, on every configuration: also where kfree_rcu() is
+ * not a kfree_batch client (TINY_RCU, as on UML), so that its barrier is
+ * rcu_barrier().  Objects left would be reported as leaked by the destroy.
+ */
+static void test_destroy_waits_domains(struct kunit *test)
+{
+	const struct domain_case *d = test->param_value;
+	struct kfree_batch *kb = new_domain_client(test, d);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_dd", 64);
+	void *p;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < 8; i++) {
+		p = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		kfree_batch_add(kb, p);
+	}
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ_MSG(test, slab_errors, 0,
+			    "%s: kmem_cache_destroy() found objects left",
+			    d->name);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 8);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
+/*
  * An SRCU client with a sheaf lane: its objects go to SLUB's deferred
  * sheaf of their cache (a full one is sealed by the add that fills it,
  * long before a page of pointers would be), and a reader of its
@@ -3049,6 +3077,7 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE_PARAM(test_early_free, early_cases_gen_params),
 	KUNIT_CASE(test_destroy_frees),
 	KUNIT_CASE_PARAM(test_barrier_cache_domains, domains_gen_params),
+	KUNIT_CASE_PARAM(test_destroy_waits_domains, domains_gen_params),
 	KUNIT_CASE(test_srcu_sheaves_reader_delays_free),
 	KUNIT_CASE(test_lane_lease),
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
