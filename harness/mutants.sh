@@ -21,7 +21,7 @@ set -uo pipefail
 tree=$(kfb_tree)
 f=mm/kfree_batch.c
 # Every file a mutant may edit.
-files=(mm/kfree_batch.c mm/slub.c)
+files=(mm/kfree_batch.c mm/slub.c mm/kfree_srcu.c)
 rep=$O/reports
 mkdir -p "$rep"
 json=$rep/kunit-x86_64-plain.json
@@ -66,6 +66,9 @@ mutants=(
 "lane-remote-to-pages@kfree_rcu()'s objects of another node skip the deferred sheaves and their node's barn@test_kfree_rcu_remote_node@kfree_batch.test_kfree_rcu_remote_node@file=mm/slub.c@s/^\tsheaf = pcs->defer_remote\[lane\];/\treturn ERR_PTR(-EXDEV);/"
 "lane-rcu-for-srcu@a client's sheaf lane waits for RCU's grace periods whatever the client's domain@test_srcu_sheaves_reader_delays_free@kfree_batch.test_srcu_sheaves_reader_delays_free@s/^\tkb->ops->snapshot(kb, \&now);/\tkfree_batch_rcu_ops.snapshot(kb, \&now);/@s/^\t\t\tif (!kb->ops->poll(kb, \&b->cookie))$/\t\t\tif (!kfree_batch_rcu_ops.poll(kb, \&b->cookie))/@s/^\tkb->ops->call(kb, \&l->gp_head, kfb_lane_gp_done);/\tcall_rcu_hurry(\&l->gp_head, kfb_lane_gp_done);/"
 "lane-lease-kept@a destroyed client keeps its sheaf lane@test_lane_lease@kfree_batch.test_lane_lease@s/^\tWRITE_ONCE(kfb_lane_client\[lane\], NULL);/\t;/"
+"srcu-client-rcu@kfree_srcu()'s client waits for RCU's grace periods, not its srcu_struct's@test_kfree_srcu_readers@kfree_batch.test_kfree_srcu_readers@file=mm/kfree_srcu.c@s/^\tc->kb.ops = \&kfree_batch_srcu_ops;/\tc->kb.ops = \&kfree_batch_rcu_ops;/"
+"srcu-barrier-no-fallback@kfree_srcu_barrier() does not wait for what went to call_srcu() before the client was set up@test_kfree_srcu_readers@kfree_batch.test_kfree_srcu_readers@file=mm/kfree_srcu.c@/^void kfree_srcu_barrier/,/^}/s/^\t\tsrcu_barrier(ssp);/\t\t;/"
+"srcu-cleanup-no-fallback@cleanup_srcu_struct() does not wait for what went to call_srcu() without a client@test_kfree_srcu_no_client@kfree_batch.test_kfree_srcu_no_client@file=mm/kfree_srcu.c@/^void kfree_srcu_cleanup/,/^}/s/^\t\tsrcu_barrier(ssp);/\t\t;/"
 "reuse-ignores-cap@a barn keeps released sheaves beyond MAX_FULL_SHEAVES whatever slab_reuse_kb says@test_reuse_cap@kfree_batch.test_reuse_cap@file=mm/slub.c@s/^\tif (over \&\& atomic_long_add_return(charge, \&slab_reuse_bytes) >$/\tif (0 \&\& atomic_long_add_return(charge, \&slab_reuse_bytes) >/@s/^\t\t    sheaf_reuse_charge(s) > slab_reuse_limit())$/\t\t    sheaf_reuse_charge(s) > slab_reuse_limit() \&\& 0)/"
 "reuse-not-given-back@a full sheaf an allocation takes keeps its charge to slab_reuse_kb@test_reuse_cap@kfree_batch.test_reuse_cap@file=mm/slub.c@/^static inline void barn_take_full/,/^}/s/^\t\tatomic_long_sub(sheaf_reuse_charge(sheaf->cache),/\t\tatomic_long_sub(0 * sheaf_reuse_charge(sheaf->cache),/"
 "reuse-no-shrinker@the slab-reuse shrinker leaves the kept sheaves in the barns@test_reuse_shrinker@kfree_batch.test_reuse_shrinker@file=mm/slub.c@s/^\t\t\t\tbytes += barn_trim_reuse(s, barn);/\t\t\t\tbytes += 0;/"

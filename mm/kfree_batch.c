@@ -625,6 +625,8 @@ static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
 	if (kc->offline)
 		return 0;
 	/* kc->kb is NULL on a CPU that a static client has not used yet. */
+	if (kc->kb && (kc->kb->flags & KFREE_BATCH_NO_RESERVE))
+		return kc->reserve_target;
 	if (kc->kb)
 		pages = READ_ONCE(kc->kb->reserve);
 	if (!pages)

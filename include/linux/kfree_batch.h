@@ -219,8 +219,9 @@ struct kfree_batch_cpu {
  * @name: the client's name, used in debugfs (kfree_batch/<name>/).
  * @ops: the client's grace-period domain.
  * @ssp: the srcu_struct of the SRCU domain; NULL otherwise.
- * @flags: %KFREE_BATCH_NO_STORAGE makes every add take the fallback path,
- *	as when memory is short (a test hook).
+ * @flags: %KFREE_BATCH_SHEAVES, %KFREE_BATCH_NO_RESERVE (below);
+ *	%KFREE_BATCH_NO_STORAGE makes every add take the fallback path, as
+ *	when memory is short (a test hook).
  * @reserve: the fewest empty batch pages each CPU keeps for this client;
  *	0 (the default) for the kfree_batch.reserve_pages parameter.  Set it
  *	before kfree_batch_init(), which fills the reserves.
@@ -249,6 +250,13 @@ struct kfree_batch {
  * all; the domain must have @call).  Without a lane, pointer pages.
  */
 #define KFREE_BATCH_SHEAVES	BIT(1)
+/*
+ * Keep no empty pages in advance: a CPU's reserve grows only while its
+ * adds run dry, and shrinks back to none.  For a client that may be idle
+ * on most CPUs (one per srcu_struct, say), at the cost of a page
+ * allocation when a batch opens.
+ */
+#define KFREE_BATCH_NO_RESERVE	BIT(2)
 
 void __kfree_batch_irq_work(struct irq_work *work);
 

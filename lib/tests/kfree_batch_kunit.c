@@ -35,6 +35,7 @@
 #include <linux/kasan.h>
 #include <linux/kfence.h>
 #include <linux/kfree_batch.h>
+#include <linux/kfree_srcu.h>
 #include <linux/kmsg_dump.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -1496,6 +1497,199 @@ static void test_srcu_sheaves_reader_delays_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* ========================= kfree_srcu() ============================= */
+
+struct srcu_obj {
+	struct rcu_head rh;
+	u8 data[48];
+};
+
+static void srcu_exit(void *ssp)
+{
+	cleanup_srcu_struct(ssp);
+}
+
+/* An srcu_struct of the case, cleaned up when it ends. */
+static struct srcu_struct *new_srcu(struct kunit *test)
+{
+	struct srcu_struct *ssp = kunit_kzalloc(test, sizeof(*ssp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ssp);
+	KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, srcu_exit, ssp),
+			0);
+	return ssp;
+}
+
+static struct srcu_obj *new_srcu_obj(struct kunit *test, struct watch *w)
+{
+	struct srcu_obj *o = kmalloc_obj(*o);
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	watch_init(w, o->data, sizeof(o->data));
+	return o;
+}
+
+/*
+ * A reader of the srcu_struct keeps kfree_srcu()'d objects, those that
+ * went to call_srcu() before its client was set up and those after, RCU
+ * grace periods or not; a reader of another srcu_struct keeps none.
+ */
+static void test_kfree_srcu_readers(struct kunit *test)
+{
+	struct srcu_struct *a = new_srcu(test), *b = new_srcu(test);
+	struct kfree_batch *kb;
+	struct srcu_obj *o;
+	struct watch w[16];
+	int i, idx;
+
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	/* The first object of b goes to call_srcu(): the barrier waits. */
+	KUNIT_ASSERT_NULL(test, kfree_srcu_batch(b));
+	o = new_srcu_obj(test, &w[0]);
+	kfree_srcu(b, o, rh);
+	kfree_srcu_barrier(b);
+	KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[0]),
+			      "an object that went to call_srcu() not freed by kfree_srcu_barrier()");
+
+	KUNIT_ASSERT_NULL(test, kfree_srcu_batch(a));
+	idx = srcu_read_lock(a);
+	o = new_srcu_obj(test, &w[0]);
+	kfree_srcu(a, o, rh);
+	kb = kfree_srcu_batch(a);
+	KUNIT_ASSERT_NOT_NULL(test, kb);
+	for (i = 1; i < 8; i++) {
+		o = new_srcu_obj(test, &w[i]);
+		kfree_srcu(a, o, rh);
+	}
+	kfree_batch_flush(kb);
+	synchronize_rcu();
+	msleep(200);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_intact(&w[i]),
+				      "object %d freed under a reader of its srcu_struct",
+				      i);
+	srcu_read_unlock(a, idx);
+	kfree_srcu_barrier(a);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "object %d not freed by kfree_srcu_barrier()",
+				      i);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 7);
+
+	idx = srcu_read_lock(b);
+	for (i = 8; i < 16; i++) {
+		o = new_srcu_obj(test, &w[i]);
+		kfree_srcu(a, o, rh);
+	}
+	kfree_srcu_barrier(a);
+	for (i = 8; i < 16; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "object %d kept by a reader of another srcu_struct",
+				      i);
+	srcu_read_unlock(b, idx);
+	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
+}
+
+/*
+ * cleanup_srcu_struct() right after a flood of kfree_srcu() (the first
+ * ones with interrupts off, before the client is set up) and
+ * kfree_srcu_mightsleep(): every object is freed, no callback or grace
+ * period is left for it to warn about, and the cache can go.
+ */
+static void test_kfree_srcu_cleanup_after_flood(struct kunit *test)
+{
+	struct srcu_struct *ssp = kunit_kzalloc(test, sizeof(*ssp), GFP_KERNEL);
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_srcu",
+					 sizeof(struct srcu_obj));
+	unsigned long flags;
+	struct srcu_obj *o;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ssp);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
+	local_irq_save(flags);
+	for (i = 0; i < 64; i++) {
+		o = kmem_cache_alloc(s, GFP_ATOMIC);
+		if (o)
+			kfree_srcu(ssp, o, rh);
+	}
+	local_irq_restore(flags);
+	for (i = 0; i < 5000; i++) {
+		o = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		if (i % 10)
+			kfree_srcu(ssp, o, rh);
+		else
+			kfree_srcu_mightsleep(ssp, o);
+	}
+	cleanup_srcu_struct(ssp);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ_MSG(test, slab_errors, 0,
+			    "kfree_srcu()'d objects left after cleanup_srcu_struct()");
+}
+
+/*
+ * More srcu_structs than kfree_srcu() can note for setup meet it at once,
+ * with interrupts off: the last ones get no client, and their objects go
+ * to call_srcu() only.  cleanup_srcu_struct() still waits for them, with
+ * or without a client.
+ */
+#ifdef CONFIG_PRINTK
+static unsigned int log_lines(struct kunit *test, const char *needle);
+#endif
+
+static void test_kfree_srcu_no_client(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_srcu_nc",
+					 sizeof(struct srcu_obj));
+	struct srcu_struct *ssp, *last;
+	struct srcu_obj *o[12];
+	unsigned long flags;
+	unsigned int warned = 0;
+	struct watch w;
+	int i, idx;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	ssp = kunit_kcalloc(test, ARRAY_SIZE(o), sizeof(*ssp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ssp);
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		KUNIT_ASSERT_EQ(test, init_srcu_struct(&ssp[i]), 0);
+		o[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o[i]);
+	}
+	last = &ssp[ARRAY_SIZE(o) - 1];
+	watch_init(&w, o[ARRAY_SIZE(o) - 1]->data, sizeof(o[0]->data));
+	/* Its callback waits for this reader: the cleanup must wait too. */
+	idx = srcu_read_lock(last);
+	local_irq_save(flags);
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		kfree_srcu(&ssp[i], o[i], rh);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_NOT_NULL(test, kfree_srcu_batch(&ssp[0]));
+	KUNIT_EXPECT_NULL(test, kfree_srcu_batch(last));
+	srcu_read_unlock(last, idx);
+#ifdef CONFIG_PRINTK
+	warned = log_lines(test, "cleanup_srcu_struct");
+#endif
+	cleanup_srcu_struct(last);
+#ifdef CONFIG_PRINTK
+	warned = log_lines(test, "cleanup_srcu_struct") - warned;
+#endif
+	/* It warns, and leaks, if a callback is left. */
+	KUNIT_EXPECT_EQ_MSG(test, warned, 0,
+			    "cleanup_srcu_struct() found kfree_srcu()'s callback pending");
+	KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w),
+			      "the object of an srcu_struct without a client not freed by cleanup_srcu_struct()");
+	for (i = 0; i < ARRAY_SIZE(o) - 1; i++)
+		cleanup_srcu_struct(&ssp[i]);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ_MSG(test, slab_errors, 0,
+			    "objects left after cleanup_srcu_struct()");
 }
 
 /* A client set up by hand, destroyed by the case. */
@@ -3078,6 +3272,9 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_destroy_frees),
 	KUNIT_CASE_PARAM(test_barrier_cache_domains, domains_gen_params),
 	KUNIT_CASE_PARAM(test_destroy_waits_domains, domains_gen_params),
+	KUNIT_CASE(test_kfree_srcu_readers),
+	KUNIT_CASE(test_kfree_srcu_cleanup_after_flood),
+	KUNIT_CASE(test_kfree_srcu_no_client),
 	KUNIT_CASE(test_srcu_sheaves_reader_delays_free),
 	KUNIT_CASE(test_lane_lease),
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
