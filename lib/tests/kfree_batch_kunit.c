@@ -1022,17 +1022,23 @@ static void test_flood_many_cpus(struct kunit *test)
 static void test_none_domain(struct kunit *test)
 {
 	struct kfree_batch *kb = new_client(test, &kfree_batch_none_ops);
+	unsigned long released;
+	struct reader *r;
 	int i;
 
 	if (num_online_cpus() > 1) {
-		/* The worker runs elsewhere while this reader holds RCU. */
-		rcu_read_lock();
-		kfree_batch_add(kb, kmalloc(32, GFP_ATOMIC));
+		/*
+		 * A reader on another CPU holds RCU's grace periods; this
+		 * CPU's worker, bound to it, runs while the case sleeps.
+		 */
+		r = reader_start(test, &kfree_batch_rcu_ops, NULL, 0, 5000);
+		kfree_batch_add(kb, kmalloc(32, GFP_KERNEL));
 		kfree_batch_flush(kb);
 		for (i = 0; i < 200 && !stat(kb, KFREE_BATCH_RELEASED); i++)
-			mdelay(10);
-		rcu_read_unlock();
-		KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_RELEASED), 1);
+			usleep_range(5000, 10000);
+		released = stat(kb, KFREE_BATCH_RELEASED);
+		reader_stop(r);
+		KUNIT_EXPECT_EQ(test, released, 1);
 	}
 	kfree_batch_add(kb, kmalloc(32, GFP_KERNEL));
 	kfree_batch_barrier(kb);
@@ -1511,13 +1517,20 @@ static void srcu_exit(void *ssp)
 	cleanup_srcu_struct(ssp);
 }
 
-/* An srcu_struct of the case, cleaned up when it ends. */
-static struct srcu_struct *new_srcu(struct kunit *test)
+/*
+ * An srcu_struct of the case, cleaned up when it ends.  Each call site of
+ * init_srcu_struct() is a lockdep class: @other gives a second one, for a
+ * reader of one srcu_struct held across a grace period of the other.
+ */
+static struct srcu_struct *new_srcu(struct kunit *test, bool other)
 {
 	struct srcu_struct *ssp = kunit_kzalloc(test, sizeof(*ssp), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ssp);
-	KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
+	if (other)
+		KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
+	else
+		KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, srcu_exit, ssp),
 			0);
 	return ssp;
@@ -1539,7 +1552,7 @@ static struct srcu_obj *new_srcu_obj(struct kunit *test, struct watch *w)
  */
 static void test_kfree_srcu_readers(struct kunit *test)
 {
-	struct srcu_struct *a = new_srcu(test), *b = new_srcu(test);
+	struct srcu_struct *a = new_srcu(test, false), *b = new_srcu(test, true);
 	struct kfree_batch *kb;
 	struct srcu_obj *o;
 	struct watch w[16];
@@ -1604,19 +1617,20 @@ static void test_kfree_srcu_cleanup_after_flood(struct kunit *test)
 	struct srcu_struct *ssp = kunit_kzalloc(test, sizeof(*ssp), GFP_KERNEL);
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_srcu",
 					 sizeof(struct srcu_obj));
+	struct srcu_obj *o, *first[64];
 	unsigned long flags;
-	struct srcu_obj *o;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, ssp);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_EQ(test, init_srcu_struct(ssp), 0);
-	local_irq_save(flags);
-	for (i = 0; i < 64; i++) {
-		o = kmem_cache_alloc(s, GFP_ATOMIC);
-		if (o)
-			kfree_srcu(ssp, o, rh);
+	for (i = 0; i < ARRAY_SIZE(first); i++) {
+		first[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, first[i]);
 	}
+	local_irq_save(flags);
+	for (i = 0; i < ARRAY_SIZE(first); i++)
+		kfree_srcu(ssp, first[i], rh);
 	local_irq_restore(flags);
 	for (i = 0; i < 5000; i++) {
 		o = kmem_cache_alloc(s, GFP_KERNEL);
