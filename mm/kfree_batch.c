@@ -1772,6 +1772,152 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 	return false;
 }
 
+/* ============== Freed slab objects (KFREE_BATCH_FREED) =============== */
+
+/*
+ * A freed object's link is its free pointer, in memory that KASAN has
+ * poisoned and that only SLUB touches otherwise: these two accessors
+ * are not instrumented.  Called with the object's untagged address.
+ */
+static noinline __no_sanitize_address void
+kfb_freed_link(struct llist_node *node, struct llist_node *next)
+{
+	node->next = next;
+}
+
+static noinline __no_sanitize_address struct llist_node *
+kfb_freed_next(struct llist_node *node)
+{
+	return node->next;
+}
+
+/* Objects freed per bulk call; an on-stack array, as in SLUB. */
+#define KFB_FREED_BULK	32
+
+/*
+ * Free the objects of one cache, the first one's, that @list holds, at
+ * most KFB_FREED_BULK per slab_free_freed() call; the others stay on the
+ * list, which is returned.  *@n and *@bulk count objects and calls.
+ */
+static struct llist_node *kfb_free_one_cache(struct llist_node *list,
+					     unsigned long *n,
+					     unsigned long *bulk)
+{
+	struct kmem_cache *s = virt_to_slab(list)->slab_cache;
+	struct llist_node *node, *next, *rest = NULL;
+	void *objs[KFB_FREED_BULK];
+	unsigned int nr = 0;
+
+	for (node = list; node; node = next) {
+		next = kfb_freed_next(node);
+		if (virt_to_slab(node)->slab_cache != s) {
+			kfb_freed_link(node, rest);
+			rest = node;
+			continue;
+		}
+		objs[nr++] = (void *)node - s->offset;
+		if (nr == KFB_FREED_BULK) {
+			slab_free_freed(s, nr, objs);
+			*n += nr;
+			(*bulk)++;
+			nr = 0;
+		}
+	}
+	if (nr) {
+		slab_free_freed(s, nr, objs);
+		*n += nr;
+		(*bulk)++;
+	}
+	return rest;
+}
+
+/*
+ * Release what a freed-objects client has deferred on @kc, grouped per
+ * cache.  From the irq_work of @kc's CPU, or from a barrier or a CPU
+ * hotplug callback on another CPU; any context but NMI.  The counters
+ * are written under @lock, as two CPUs may release one list's objects.
+ */
+static void kc_release_freed(struct kfree_batch_cpu *kc)
+{
+	struct llist_node *list = llist_del_all(&kc->deferred);
+	unsigned long n = 0, bulk = 0, flags;
+
+	if (!list)
+		return;
+	while (list)
+		list = kfb_free_one_cache(list, &n, &bulk);
+	raw_spin_lock_irqsave(&kc->lock, flags);
+	kc->stats[KFREE_BATCH_ADDED] += n;
+	kc->removed += n;
+	kc->stats[KFREE_BATCH_RELEASED] += n;
+	kc->stats[KFREE_BATCH_BULK_FREES] += bulk;
+	raw_spin_unlock_irqrestore(&kc->lock, flags);
+}
+
+/**
+ * kfree_batch_add_freed - defer the free of a slab object whose hooks ran
+ * @kb: a client defined with DEFINE_KFREE_BATCH_FREED().
+ * @s: the object's cache.
+ * @x: the object, untagged (kasan_reset_tag()); its free hooks have run.
+ *
+ * Links @x through its free pointer on this CPU's list and queues the
+ * irq_work, which frees the list's objects with slab_free_freed(), per
+ * cache.  For kfree_nolock(), which calls it when it may not free.
+ *
+ * Context: any context, NMI included.
+ * Return: nothing; @x is freed by the next irq_work of this CPU, or by
+ * a barrier that covers @kb or @s.
+ */
+void kfree_batch_add_freed(struct kfree_batch *kb, struct kmem_cache *s,
+			   void *x)
+{
+	struct llist_node *node = x + s->offset, *first;
+	struct kfree_batch_cpu *kc;
+
+	guard(preempt)();
+	kc = this_cpu_ptr(kb->pcpu);
+	first = READ_ONCE(kc->deferred.first);
+	do {
+		kfb_freed_link(node, first);
+	} while (!try_cmpxchg(&kc->deferred.first, &first, node));
+	if (!first)
+		irq_work_queue(&kc->deferred_work);
+}
+
+/*
+ * A barrier for a freed-objects client: its objects wait for no grace
+ * period, only for an irq_work.  Also before kfree_batch_init().
+ */
+static void kfb_freed_barrier(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		irq_work_sync(&kc->deferred_work);
+		kc_release_freed(kc);
+	}
+}
+
+/**
+ * __kfree_batch_freed_irq_work - free what a freed-objects client deferred
+ * @work: a CPU's deferred_work of a %KFREE_BATCH_FREED client.
+ *
+ * Not for direct use: public only so that DEFINE_KFREE_BATCH_FREED() can
+ * initialise the irq_work statically.  Not a hard irq_work: on
+ * PREEMPT_RT it runs in the irq_work thread, where SLUB's locks sleep.
+ *
+ * Context: irq_work (hard interrupt, or the irq_work thread on RT).
+ * Return: nothing; the objects deferred on this CPU are freed.
+ */
+void __kfree_batch_freed_irq_work(struct irq_work *work)
+{
+	kc_release_freed(container_of(work, struct kfree_batch_cpu,
+				      deferred_work));
+}
+EXPORT_SYMBOL_GPL(__kfree_batch_freed_irq_work);
+
 /*
  * Add the objects deferred on @kc (from NMI, or by an add that could not
  * own its CPU's batches) to this CPU's batches.  Process context, or a
@@ -1779,9 +1925,14 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
  */
 static void kc_add_deferred(struct kfree_batch_cpu *kc)
 {
-	struct llist_node *node = llist_del_all(&kc->deferred), *next;
+	struct llist_node *node, *next;
 	struct kfree_batch_head *head;
 
+	if (kc->kb->flags & KFREE_BATCH_FREED) {
+		kc_release_freed(kc);
+		return;
+	}
+	node = llist_del_all(&kc->deferred);
 	for (; node; node = next) {
 		next = node->next;
 		head = (struct kfree_batch_head *)node;
@@ -2736,7 +2887,8 @@ static void kfb_cpus_init(struct kfree_batch *kb)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		if (!kb->pcpu_static) {
 			raw_spin_lock_init(&kc->lock);
-			kc->deferred_work =
+			kc->deferred_work = kb->flags & KFREE_BATCH_FREED ?
+				IRQ_WORK_INIT(__kfree_batch_freed_irq_work) :
 				IRQ_WORK_INIT_HARD(__kfree_batch_irq_work);
 		}
 		mutex_init(&kc->drain_lock);
@@ -3060,6 +3212,10 @@ EXPORT_SYMBOL_GPL(kfree_batch_flush);
 void kfree_batch_barrier(struct kfree_batch *kb)
 {
 	might_sleep();
+	if (kb->flags & KFREE_BATCH_FREED) {
+		kfb_freed_barrier(kb);
+		return;
+	}
 	kfb_drain_all(kb);
 	if (kfb_has_lane(kb))
 		kfb_lanes_barrier(kb->lane, NULL);

@@ -43,6 +43,7 @@
 
 struct kfree_batch;
 struct kfree_batch_block;
+struct kmem_cache;
 struct srcu_struct;
 
 /**
@@ -219,7 +220,8 @@ struct kfree_batch_cpu {
  * @name: the client's name, used in debugfs (kfree_batch/<name>/).
  * @ops: the client's grace-period domain.
  * @ssp: the srcu_struct of the SRCU domain; NULL otherwise.
- * @flags: %KFREE_BATCH_SHEAVES, %KFREE_BATCH_NO_RESERVE (below);
+ * @flags: %KFREE_BATCH_SHEAVES, %KFREE_BATCH_NO_RESERVE,
+ *	%KFREE_BATCH_FREED (below);
  *	%KFREE_BATCH_NO_STORAGE makes every add take the fallback path, as
  *	when memory is short (a test hook).
  * @reserve: the fewest empty batch pages each CPU keeps for this client;
@@ -257,8 +259,18 @@ struct kfree_batch {
  * allocation when a batch opens.
  */
 #define KFREE_BATCH_NO_RESERVE	BIT(2)
+/*
+ * The client's objects are slab objects whose free hooks have run
+ * (kfree_nolock(), which may not free them where it is called): in the
+ * none domain, they are linked through their free pointer and released
+ * in bulk, per cache, by the next irq_work of the CPU, with no hook
+ * again.  Define such a client with DEFINE_KFREE_BATCH_FREED() and add
+ * with kfree_batch_add_freed().
+ */
+#define KFREE_BATCH_FREED	BIT(3)
 
 void __kfree_batch_irq_work(struct irq_work *work);
+void __kfree_batch_freed_irq_work(struct irq_work *work);
 
 /*
  * Points where the KUnit suite can hold an add, a close or a barrier on
@@ -300,6 +312,27 @@ extern kfree_batch_test_hook_t kfree_batch_test_hook;
 		.pcpu_static = true,					\
 	}
 
+/**
+ * DEFINE_KFREE_BATCH_FREED - define a client for freed slab objects
+ * @_name: the variable's name, also the client's name.
+ *
+ * A %KFREE_BATCH_FREED client in the none domain, with no reserve.  Its
+ * irq_work is not a hard one: on PREEMPT_RT it frees in the irq_work
+ * thread, where the slab locks may be taken.
+ */
+#define DEFINE_KFREE_BATCH_FREED(_name)					\
+	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
+		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
+		.deferred_work = IRQ_WORK_INIT(__kfree_batch_freed_irq_work), \
+	};								\
+	struct kfree_batch _name = {					\
+		.name = #_name,						\
+		.ops = &kfree_batch_none_ops,				\
+		.flags = KFREE_BATCH_FREED | KFREE_BATCH_NO_RESERVE,	\
+		.pcpu = &_name##_pcpu,					\
+		.pcpu_static = true,					\
+	}
+
 int kfree_batch_init(struct kfree_batch *kb);
 void kfree_batch_destroy(struct kfree_batch *kb);
 
@@ -309,6 +342,8 @@ void kfree_batch_add_head(struct kfree_batch *kb, struct kfree_batch_head *head,
 void kfree_batch_add_nolock(struct kfree_batch *kb,
 			    struct kfree_batch_head *head, void *ptr);
 void kfree_batch_add_mightsleep(struct kfree_batch *kb, void *ptr);
+void kfree_batch_add_freed(struct kfree_batch *kb, struct kmem_cache *s,
+			   void *x);
 
 void kfree_batch_flush(struct kfree_batch *kb);
 void kfree_batch_barrier(struct kfree_batch *kb);

@@ -2214,6 +2214,149 @@ static void test_kvfree_rcu_vmalloc(struct kunit *test)
 	kvfree_rcu_barrier();
 }
 
+/*
+ * A cache without sheaves (a debug cache), so that kfree_nolock() defers
+ * every free, with one object kept allocated on the slab of the ones
+ * freed: the slab's count of objects in use shows what was freed.
+ */
+struct nolock_case {
+	struct kmem_cache *s;
+	void *keep;
+	struct slab *slab;
+	void *objs[16];
+	unsigned int n;
+	atomic_t step;
+};
+
+static void nolock_case_init(struct kunit *test, struct nolock_case *c)
+{
+	void *p;
+	int i;
+
+	c->s = kmem_cache_create("kfree_batch_kunit_kfnl", 64, 0,
+				 SLAB_NO_MERGE | SLAB_CONSISTENCY_CHECKS, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c->s);
+	c->s->flags |= SLAB_SKIP_KFENCE;
+	c->keep = kmem_cache_alloc(c->s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->keep);
+	c->slab = virt_to_slab(c->keep);
+	c->n = 0;
+	for (i = 0; i < ARRAY_SIZE(c->objs); i++) {
+		p = kmem_cache_alloc(c->s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		if (virt_to_slab(p) == c->slab)
+			c->objs[c->n++] = p;
+		else
+			kmem_cache_free(c->s, p);
+	}
+	KUNIT_ASSERT_GT(test, c->n, 1);
+	atomic_set(&c->step, 0);
+}
+
+static void nolock_case_free(struct nolock_case *c)
+{
+	static DEFINE_RAW_SPINLOCK(lock);
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&lock, flags);
+	for (i = 0; i < c->n; i++)
+		kfree_nolock(c->objs[i]);
+	raw_spin_unlock_irqrestore(&lock, flags);
+}
+
+/* The slab's objects in use, as SLUB counts them. */
+static unsigned int nolock_case_inuse(struct nolock_case *c)
+{
+	struct freelist_counters fc;
+
+	/* data_race(): a glance; @keep holds the slab. */
+	fc.counters = data_race(c->slab->counters);
+	return fc.inuse;
+}
+
+/*
+ * kfree_nolock() under a raw spinlock with interrupts off, on a cache
+ * whose frees it must defer: the CPU's irq_work frees the objects, no
+ * barrier and no timer needed, in one bulk free for the cache.
+ */
+static void test_kfree_nolock_released(struct kunit *test)
+{
+	struct kfree_batch *kb = &kfree_nolock_batch;
+	unsigned long bulk = stat(kb, KFREE_BATCH_BULK_FREES);
+	struct nolock_case c;
+	int cpu;
+
+	nolock_case_init(test, &c);
+	KUNIT_ASSERT_EQ(test, nolock_case_inuse(&c), c.n + 1);
+	cpu = get_cpu();
+	nolock_case_free(&c);
+	put_cpu();
+	irq_work_sync(&per_cpu_ptr(kb->pcpu, cpu)->deferred_work);
+	KUNIT_EXPECT_EQ(test, nolock_case_inuse(&c), 1);
+	KUNIT_EXPECT_GE(test, stat(kb, KFREE_BATCH_BULK_FREES), bulk + 1);
+	kmem_cache_free(c.s, c.keep);
+	kmem_cache_destroy(c.s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+static int nolock_destroy_fn(void *data)
+{
+	struct nolock_case *c = data;
+	unsigned long flags;
+	int wait;
+
+	local_irq_save(flags);
+	nolock_case_free(c);
+	atomic_set(&c->step, 1);
+	/*
+	 * Hold the irq_work back until the destroy has begun, and then
+	 * some; at most a second, should the case's own thread be stuck.
+	 */
+	for (wait = 0; atomic_read(&c->step) < 2 && wait < 10000; wait++)
+		udelay(100);
+	mdelay(100);
+	local_irq_restore(flags);
+	while (!kthread_should_stop())
+		schedule_timeout_idle(1);
+	return 0;
+}
+
+/*
+ * kmem_cache_destroy() of a cache whose kfree_nolock()'d objects wait for
+ * the irq_work of a CPU that has interrupts off.  The per-cache barrier
+ * that the destroy runs first (kfree_batch_barrier_cache()) waits for
+ * them: they are freed when it returns, while one object still holds the
+ * slab.  (The destroy itself would also find them freed if it waited for
+ * that CPU in any other way, as its rcu_barrier() retry does.)
+ */
+static void test_kfree_nolock_destroy(struct kunit *test)
+{
+	struct task_struct *t;
+	struct nolock_case c;
+	int cpu, here;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	nolock_case_init(test, &c);
+	/* Not on the CPU that holds its interrupts off: pinned. */
+	here = raw_smp_processor_id();
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(here)), 0);
+	cpu = cpumask_any_but(cpu_online_mask, here);
+	t = kthread_run_on_cpu(nolock_destroy_fn, &c, cpu, "kfb_nolock/%u");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	while (!atomic_read(&c.step))
+		usleep_range(100, 200);
+	atomic_set(&c.step, 2);
+	kfree_batch_barrier_cache(c.s);
+	KUNIT_EXPECT_EQ_MSG(test, nolock_case_inuse(&c), 1,
+			    "the per-cache barrier left kfree_nolock()'s objects");
+	kthread_stop(t);
+	kmem_cache_free(c.s, c.keep);
+	kmem_cache_destroy(c.s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
 /* kfree_rcu_nolock() with a raw spinlock held and interrupts off. */
 static void test_kfree_rcu_nolock(struct kunit *test)
 {
@@ -3289,6 +3432,8 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_srcu_readers),
 	KUNIT_CASE(test_kfree_srcu_cleanup_after_flood),
 	KUNIT_CASE(test_kfree_srcu_no_client),
+	KUNIT_CASE(test_kfree_nolock_released),
+	KUNIT_CASE(test_kfree_nolock_destroy),
 	KUNIT_CASE(test_srcu_sheaves_reader_delays_free),
 	KUNIT_CASE(test_lane_lease),
 #if IS_BUILTIN(CONFIG_KFREE_BATCH_KUNIT_TEST)
