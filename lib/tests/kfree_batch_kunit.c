@@ -2302,9 +2302,9 @@ static void test_kfree_nolock_released(struct kunit *test)
 
 static int nolock_destroy_fn(void *data)
 {
+	u64 end = ktime_get_ns() + NSEC_PER_SEC;
 	struct nolock_case *c = data;
 	unsigned long flags;
-	int wait;
 
 	local_irq_save(flags);
 	nolock_case_free(c);
@@ -2313,8 +2313,8 @@ static int nolock_destroy_fn(void *data)
 	 * Hold the irq_work back until the destroy has begun, and then
 	 * some; at most a second, should the case's own thread be stuck.
 	 */
-	for (wait = 0; atomic_read(&c->step) < 2 && wait < 10000; wait++)
-		udelay(100);
+	while (atomic_read(&c->step) < 2 && ktime_get_ns() < end)
+		cpu_relax();
 	mdelay(100);
 	local_irq_restore(flags);
 	while (!kthread_should_stop())
