@@ -1776,8 +1776,9 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 
 /*
  * A freed object's link is its free pointer, in memory that KASAN has
- * poisoned and that only SLUB touches otherwise: these two accessors
- * are not instrumented.  Called with the object's untagged address.
+ * poisoned and that only SLUB touches otherwise: these two accessors are
+ * not instrumented (the store in a function of its own, which IPA cannot
+ * split, as it may a load).  Called with the object's untagged address.
  */
 static noinline __no_sanitize_address void
 kfb_freed_link(struct llist_node *node, struct llist_node *next)
@@ -1785,10 +1786,9 @@ kfb_freed_link(struct llist_node *node, struct llist_node *next)
 	node->next = next;
 }
 
-static noinline __no_sanitize_address struct llist_node *
-kfb_freed_next(struct llist_node *node)
+static struct llist_node *kfb_freed_next(struct llist_node *node)
 {
-	return node->next;
+	return READ_ONCE_NOCHECK(node->next);
 }
 
 /* Objects freed per bulk call; an on-stack array, as in SLUB. */

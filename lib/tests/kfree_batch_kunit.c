@@ -2178,42 +2178,6 @@ static void test_kfree_rcu_forms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
-#ifdef CONFIG_KVFREE_RCU_BATCHED
-
-/* kfree_rcu() of a named cache's objects; the cache is destroyed at once. */
-static void test_kfree_rcu_destroy(struct kunit *test)
-{
-	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu", sizeof(struct rcu_obj));
-	struct rcu_obj *o;
-	int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	for (i = 0; i < 1000; i++) {
-		o = kmem_cache_alloc(s, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, o);
-		kfree_rcu(o, rcu);
-	}
-	KUNIT_EXPECT_GT(test, kfree_batch_cache_pending(s), 0);
-	kmem_cache_destroy(s);
-	KUNIT_EXPECT_EQ(test, slab_errors, 0);
-}
-
-/* kvfree_rcu() of vmalloc memory, and kvfree_rcu_barrier(). */
-static void test_kvfree_rcu_vmalloc(struct kunit *test)
-{
-	unsigned long before = stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED);
-	struct rcu_obj *o;
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		o = vmalloc(2 * PAGE_SIZE);
-		KUNIT_ASSERT_NOT_NULL(test, o);
-		kvfree_rcu(o, rcu);
-	}
-	KUNIT_EXPECT_GE(test, stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED) - before, 16);
-	kvfree_rcu_barrier();
-}
-
 /*
  * A cache without sheaves (a debug cache), so that kfree_nolock() defers
  * every free, with one object kept allocated on the slab of the ones
@@ -2237,6 +2201,10 @@ static void nolock_case_init(struct kunit *test, struct nolock_case *c)
 				 SLAB_NO_MERGE | SLAB_CONSISTENCY_CHECKS, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, c->s);
 	c->s->flags |= SLAB_SKIP_KFENCE;
+	if (c->s->sheaf_capacity) {
+		kmem_cache_destroy(c->s);
+		kunit_skip(test, "a debug cache has sheaves (no SLUB_DEBUG)");
+	}
 	c->keep = kmem_cache_alloc(c->s, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->keep);
 	c->slab = virt_to_slab(c->keep);
@@ -2355,6 +2323,42 @@ static void test_kfree_nolock_destroy(struct kunit *test)
 	kmem_cache_free(c.s, c.keep);
 	kmem_cache_destroy(c.s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+#ifdef CONFIG_KVFREE_RCU_BATCHED
+
+/* kfree_rcu() of a named cache's objects; the cache is destroyed at once. */
+static void test_kfree_rcu_destroy(struct kunit *test)
+{
+	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu", sizeof(struct rcu_obj));
+	struct rcu_obj *o;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < 1000; i++) {
+		o = kmem_cache_alloc(s, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kfree_rcu(o, rcu);
+	}
+	KUNIT_EXPECT_GT(test, kfree_batch_cache_pending(s), 0);
+	kmem_cache_destroy(s);
+	KUNIT_EXPECT_EQ(test, slab_errors, 0);
+}
+
+/* kvfree_rcu() of vmalloc memory, and kvfree_rcu_barrier(). */
+static void test_kvfree_rcu_vmalloc(struct kunit *test)
+{
+	unsigned long before = stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED);
+	struct rcu_obj *o;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		o = vmalloc(2 * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		kvfree_rcu(o, rcu);
+	}
+	KUNIT_EXPECT_GE(test, stat(&kvfree_rcu_batch, KFREE_BATCH_ADDED) - before, 16);
+	kvfree_rcu_barrier();
 }
 
 /* kfree_rcu_nolock() with a raw spinlock held and interrupts off. */

@@ -25,9 +25,21 @@
 /// a pointer whose known type is not the T of the callback, call_rcu() not
 /// used as a statement of its own (macro bodies and arguments), callbacks
 /// not defined in the file or defined more than once (#ifdef variants),
-/// call_rcu_hurry(), the call_rcu_tasks*() flavours, call_srcu() (see the
-/// srcu hook below), and anything under kernel/rcu/, whose code and
-/// torture/scale tests use call_rcu() on purpose.
+/// call_rcu_hurry(), the call_rcu_tasks*() flavours other than tasks trace,
+/// and anything under kernel/rcu/, whose code and torture/scale tests use
+/// call_rcu() on purpose.
+///
+/// The same callbacks queued after an SRCU or a tasks-trace RCU grace period
+/// are converted the same way, to the kfree_batch client of that domain:
+///
+///	call_srcu(S, &E->fld, cb)		kfree_srcu(S, E, fld)
+///	call_rcu_tasks_trace(&E->fld, cb)	kfree_rcu_tasks_trace(E, fld)
+///
+/// and #include <linux/kfree_srcu.h> is added after the file's last
+/// #include <linux/...> line. srcu_barrier() and rcu_barrier_tasks_trace()
+/// do not wait for those frees; kfree_srcu_barrier(S) and
+/// kfree_rcu_tasks_trace_barrier() do, and cleanup_srcu_struct() waits for
+/// them by itself, so report mode adds a note to each such site.
 ///
 /// kfree_rcu() rejects at build time (BUILD_BUG_ON) an rcu_head placed at
 /// offset 4096 or more of the object. When the structure is defined in the
@@ -41,16 +53,13 @@
 ///
 // Confidence: High
 // Copyright: (C) 2026 The kfree_batch authors.
-// Comments: -D srcu additionally reports call_srcu() with free-only callbacks
 // Options: --no-includes --include-headers
-// Keywords: RCU, kfree_rcu, call_rcu
+// Keywords: RCU, SRCU, kfree_rcu, kfree_srcu, call_rcu, call_srcu
 
 virtual patch
 virtual context
 virtual org
 virtual report
-// Off by default: only reports call_srcu() sites (see the srcu hook below).
-virtual srcu
 
 // ---------------------------------------------------------------------------
 // How the decisions are made
@@ -58,7 +67,10 @@ virtual srcu
 // The SmPL rules below only collect facts into Python tables, keyed by file:
 // the functions defined in the file, the free-only callbacks, every
 // call_rcu() site with the shape of its first argument and, when spatch
-// knows it, the type of the object pointer. A call site is converted when
+// knows it, the type of the object pointer. call_srcu() and
+// call_rcu_tasks_trace() sites are call_rcu() sites of another flavour,
+// read from the source text at their position (flavour()); the decision is
+// the same for every flavour. A call site is converted when
 // its callback is a free-only callback with exactly one definition, the head
 // is &ptr->fld (or &(ptr->fld)) with the same fld the callback uses, and
 // the type of ptr (when known) is the T of the callback's container_of().
@@ -104,6 +116,7 @@ def _fs(fname):
             'protos': {},    # callback -> number of forward declarations
             'big': {},       # struct name -> [(field, array, bytes or None)]
             'code': None,    # file text with comments blanked out
+            'lines': None,   # the lines of the file
         }
     return s
 
@@ -126,6 +139,26 @@ def _code(fname):
         except OSError:
             s['code'] = ''
     return s['code']
+
+def _lines(fname):
+    s = _fs(fname)
+    if s['lines'] is None:
+        s['lines'] = _code(fname).split('\n')
+    return s['lines']
+
+# Which call a site is: rcu, srcu or tt (call_rcu_tasks_trace()).
+def flavour(p):
+    lines = _lines(p[0].file)
+    i = int(p[0].line) - 1
+    text = lines[i][int(p[0].column):] if i < len(lines) else ''
+    if text.startswith('call_srcu'):
+        return 'srcu'
+    if text.startswith('call_rcu_tasks_trace'):
+        return 'tt'
+    return 'rcu'
+
+_call_name = {'rcu': 'call_rcu()', 'srcu': 'call_srcu()',
+              'tt': 'call_rcu_tasks_trace()'}
 
 def count_uses(fname, name):
     return len(re.findall(r'\b%s\b' % re.escape(name), _code(fname)))
@@ -161,7 +194,13 @@ def add_site(p, cb, form, E='', fld=''):
     k = key(p)
     if k not in s['sites']:
         s['sites'][k] = {'cb': cb, 'form': form, 'E': norm(E),
-                         'fld': fld, 'pos': p[0]}
+                         'fld': fld, 'pos': p[0], 'fl': flavour(p),
+                         'S': ''}
+
+def add_ssp(p, S):
+    site = _fs(p[0].file)['sites'].get(key(p))
+    if site is not None and not site['S']:
+        site['S'] = norm(S)
 
 # Decide one call_rcu() site: returns (verdict, reason) where verdict is
 # 'ok' (convert), 'refuse' (worth reporting: cannot or must not convert)
@@ -176,7 +215,8 @@ def decide(p):
     info = s['cbs'].get(cb)
     if info is not None and re.search(r'(^|/)kernel/rcu/', fname):
         return ('refuse', 'free-only callback %s, but the RCU code and '
-                'its tests use call_rcu() on purpose: not converted' % cb)
+                'its tests use %s on purpose: not converted'
+                % (cb, _call_name[site['fl']]))
     if info is None:
         if cb not in s['defs'] and count_text_defs(fname, cb) == 0:
             return ('refuse', 'callback %s is not defined in this file: '
@@ -224,10 +264,50 @@ def conv_kind(p):
 # lose track of strings. And no comment line may start with the word
 # that names spatch itself: such a line is read as an options directive.
 def conv_to_kfree_rcu(p):
-    return conv_kind(p) in ('kfree', 'kmem_cache_free')
+    return flavour(p) == 'rcu' and conv_kind(p) in ('kfree', 'kmem_cache_free')
 
 def conv_to_kvfree_rcu(p):
-    return conv_kind(p) == 'kvfree'
+    return flavour(p) == 'rcu' and conv_kind(p) == 'kvfree'
+
+# kfree_srcu() and kfree_rcu_tasks_trace() free with kvfree(): any kind.
+def conv_to_kfree_srcu(p):
+    return flavour(p) == 'srcu' and conv_kind(p) is not None
+
+def conv_to_kfree_rcu_tt(p):
+    return flavour(p) == 'tt' and conv_kind(p) is not None
+
+# Where <linux/kfree_srcu.h> goes in a file where a call_srcu() or a
+# call_rcu_tasks_trace() was rewritten: before the first of these headers
+# that the file includes, unless it has it already.
+_anchors = ('srcu', 'rcupdate_trace', 'rcupdate', 'slab')
+
+def _include_line(lines, h):
+    pat = re.compile(r'^#\s*include\s*<linux/%s\.h>' % h)
+    for (i, l) in enumerate(lines):
+        if pat.match(l):
+            return i
+    return None
+
+def needs_kfree_srcu_h(fname):
+    s = _fs(fname)
+    if not any(site['fl'] != 'rcu' for (k, site) in s['sites'].items()
+               if k in s['done'] or k in s['conv']):
+        return False
+    return _include_line(_lines(fname), 'kfree_srcu') is None
+
+def kfree_srcu_h_anchor(fname):
+    lines = _lines(fname)
+    for h in _anchors:
+        i = _include_line(lines, h)
+        if i is not None:
+            return i
+    return None
+
+def want_kfree_srcu_h(p):
+    fname = p[0].file
+    if not needs_kfree_srcu_h(fname):
+        return False
+    return kfree_srcu_h_anchor(fname) == int(p[0].line) - 1
 
 def mark_done(p):
     s = _fs(p[0].file)
@@ -307,8 +387,24 @@ def head_offset_estimate(s, T, fld):
 
 def replacement(p, E, fld):
     kind = conv_kind(p)
+    fl = flavour(p)
+    ptr = strip_parens(pretty(E))
+    if fl == 'srcu':
+        S = _fs(p[0].file)['sites'][key(p)]['S']
+        return 'kfree_srcu(%s, %s, %s)' % (pretty(S), ptr, fld)
+    if fl == 'tt':
+        return 'kfree_rcu_tasks_trace(%s, %s)' % (ptr, fld)
     fn = 'kvfree_rcu' if kind == 'kvfree' else 'kfree_rcu'
-    return '%s(%s, %s)' % (fn, strip_parens(pretty(E)), fld)
+    return '%s(%s, %s)' % (fn, ptr, fld)
+
+_barrier_note = {
+    'srcu': 'srcu_barrier() does not wait for kfree_srcu(): one meant to '
+            'flush these frees must become kfree_srcu_barrier(%s) '
+            '(cleanup_srcu_struct() waits for them by itself)',
+    'tt': 'rcu_barrier_tasks_trace() does not wait for '
+          'kfree_rcu_tasks_trace(): one meant to flush these frees must '
+          'become kfree_rcu_tasks_trace_barrier()',
+}
 
 def emit(p, msg, rep):
     if rep:
@@ -319,10 +415,21 @@ def emit(p, msg, rep):
 def site_messages(pc, E, fld, cb, rep):
     s = _fs(pc[0].file)
     info = s['cbs'][cb]
-    msg = 'call_rcu() with a free-only callback %s: use %s' % \
-        (cb, replacement(pc, E, fld))
+    fl = flavour(pc)
+    msg = '%s with a free-only callback %s: use %s' % \
+        (_call_name[fl], cb, replacement(pc, E, fld))
     emit(pc, ('WARNING: ' if rep else '') + msg, rep)
-    if info['fr'] == 'kmem_cache_free':
+    if fl != 'rcu':
+        S = pretty(s['sites'][key(pc)]['S'])
+        emit(pc, 'note: ' + (_barrier_note[fl] % S if fl == 'srcu'
+                             else _barrier_note[fl]), rep)
+        if kfree_srcu_h_anchor(pc[0].file) is None and \
+                needs_kfree_srcu_h(pc[0].file):
+            emit(pc, 'note: the file includes none of <linux/srcu.h>, '
+                 '<linux/rcupdate_trace.h>, <linux/rcupdate.h> and '
+                 '<linux/slab.h>: add #include <linux/kfree_srcu.h> by hand',
+                 rep)
+    elif info['fr'] == 'kmem_cache_free':
         emit(pc, 'note: %s used kmem_cache_free(): kmem_cache_destroy() '
              'waits for kfree_rcu() on its own cache, but an rcu_barrier() '
              'meant to flush these frees must become kvfree_rcu_barrier()'
@@ -339,9 +446,11 @@ def refusal_messages(pc, rep):
     s = _fs(pc[0].file)
     (verdict, reason) = decide(pc)
     if verdict == 'ok' and key(pc) not in s['conv']:
-        (verdict, reason) = ('refuse', 'call_rcu() with free-only callback '
+        site = s['sites'][key(pc)]
+        (verdict, reason) = ('refuse', '%s with free-only callback '
                              '%s is not a plain statement (macro argument?): '
-                             'not converted' % s['sites'][key(pc)]['cb'])
+                             'not converted' % (_call_name[site['fl']],
+                                                site['cb']))
     if verdict == 'refuse':
         emit(pc, ('INFO: ' if rep else '') + reason, rep)
 
@@ -359,8 +468,9 @@ def callback_messages(pd, cb, rep):
 
 // ---------------------------------------------------------------------------
 // Every other SmPL rule depends on this one, so spatch's token prefilter
-// skips, without parsing them, the files that call neither call_rcu() nor
-// call_srcu(): a whole-tree run parses about 300 of 7.3's 64000 files.
+// skips, without parsing them, the files that call none of call_rcu(),
+// call_srcu() and call_rcu_tasks_trace(): a whole-tree run parses about
+// 300 of 7.3's 64000 files.
 // ---------------------------------------------------------------------------
 
 @calls@
@@ -370,6 +480,8 @@ def callback_messages(pd, cb, rep):
 call_rcu(...)
 |
 call_srcu(...)
+|
+call_rcu_tasks_trace(...)
 )
 
 // ---------------------------------------------------------------------------
@@ -494,7 +606,7 @@ s['protos'][cb] = s['protos'].get(cb, 0) + 1
 
 // Call sites, most specific shape first (add_site keeps the first one).
 @site_ptr depends on calls disable ptr_to_array, fld_to_ptr@
-expression E;
+expression E, S;
 identifier fld, cb;
 position pc;
 @@
@@ -503,6 +615,14 @@ position pc;
 call_rcu@pc(&E->fld, cb)
 |
 call_rcu@pc(&(E->fld), cb)
+|
+call_srcu@pc(S, &E->fld, cb)
+|
+call_srcu@pc(S, &(E->fld), cb)
+|
+call_rcu_tasks_trace@pc(&E->fld, cb)
+|
+call_rcu_tasks_trace@pc(&(E->fld), cb)
 )
 
 @script:python@
@@ -517,6 +637,7 @@ add_site(pc, cb, 'ptr', E, fld)
 @site_type depends on calls disable ptr_to_array, fld_to_ptr@
 type U;
 U *E;
+expression S;
 identifier fld, cb;
 position pc;
 @@
@@ -525,6 +646,14 @@ position pc;
 call_rcu@pc(&E->fld, cb)
 |
 call_rcu@pc(&(E->fld), cb)
+|
+call_srcu@pc(S, &E->fld, cb)
+|
+call_srcu@pc(S, &(E->fld), cb)
+|
+call_rcu_tasks_trace@pc(&E->fld, cb)
+|
+call_rcu_tasks_trace@pc(&(E->fld), cb)
 )
 
 @script:python@
@@ -535,7 +664,7 @@ pc << site_type.pc;
 _fs(pc[0].file)['types'][key(pc)] = norm(U)
 
 @site_member depends on calls disable ptr_to_array, fld_to_ptr@
-expression E;
+expression E, S;
 identifier fld, cb;
 position pc;
 @@
@@ -544,6 +673,14 @@ position pc;
 call_rcu@pc(&E.fld, cb)
 |
 call_rcu@pc(&(E.fld), cb)
+|
+call_srcu@pc(S, &E.fld, cb)
+|
+call_srcu@pc(S, &(E.fld), cb)
+|
+call_rcu_tasks_trace@pc(&E.fld, cb)
+|
+call_rcu_tasks_trace@pc(&(E.fld), cb)
 )
 
 @script:python@
@@ -554,12 +691,18 @@ pc << site_member.pc;
 add_site(pc, cb, 'member')
 
 @site_other depends on calls@
-expression X;
+expression X, S;
 identifier cb;
 position pc;
 @@
 
+(
 call_rcu@pc(X, cb)
+|
+call_srcu@pc(S, X, cb)
+|
+call_rcu_tasks_trace@pc(X, cb)
+)
 
 @script:python@
 cb << site_other.cb;
@@ -567,6 +710,22 @@ pc << site_other.pc;
 @@
 
 add_site(pc, cb, 'other')
+
+// The srcu_struct argument of call_srcu() sites, for kfree_srcu().
+@site_ssp depends on calls@
+expression S, X;
+identifier cb;
+position pc;
+@@
+
+call_srcu@pc(S, X, cb)
+
+@script:python@
+S << site_ssp.S;
+pc << site_ssp.pc;
+@@
+
+add_ssp(pc, S)
 
 // ---------------------------------------------------------------------------
 // Structures defined here whose head may end up at offset >= 4096.
@@ -598,7 +757,7 @@ _fs(pb[0].file)['big'].setdefault('struct ' + s, []).append(
 // ---------------------------------------------------------------------------
 
 @conv depends on calls disable ptr_to_array, fld_to_ptr@
-expression E;
+expression E, S;
 identifier fld, cb;
 position pc : script:python() { site_ok(pc) };
 @@
@@ -607,6 +766,14 @@ position pc : script:python() { site_ok(pc) };
 call_rcu@pc(&E->fld, cb);
 |
 call_rcu@pc(&(E->fld), cb);
+|
+call_srcu@pc(S, &E->fld, cb);
+|
+call_srcu@pc(S, &(E->fld), cb);
+|
+call_rcu_tasks_trace@pc(&E->fld, cb);
+|
+call_rcu_tasks_trace@pc(&(E->fld), cb);
 )
 
 @script:python@
@@ -621,10 +788,12 @@ _fs(pc[0].file)['conv'][key(pc)] = cb
 // recorded above. kfree_rcu() parenthesizes its pointer argument, so
 // &(E)->fld gives E.
 @kfr depends on patch && calls disable ptr_to_array, fld_to_ptr@
-expression E;
+expression E, S;
 identifier fld, cb;
 position p1 : script:python() { conv_to_kfree_rcu(p1) };
 position p2 : script:python() { conv_to_kvfree_rcu(p2) };
+position p3 : script:python() { conv_to_kfree_srcu(p3) };
+position p4 : script:python() { conv_to_kfree_rcu_tt(p4) };
 @@
 
 (
@@ -645,6 +814,24 @@ position p2 : script:python() { conv_to_kvfree_rcu(p2) };
 |
 - call_rcu@p2(&(E->fld), cb);
 + kvfree_rcu(E, fld);
+|
+- call_srcu@p3(S, &(E)->fld, cb);
++ kfree_srcu(S, E, fld);
+|
+- call_srcu@p3(S, &E->fld, cb);
++ kfree_srcu(S, E, fld);
+|
+- call_srcu@p3(S, &(E->fld), cb);
++ kfree_srcu(S, E, fld);
+|
+- call_rcu_tasks_trace@p4(&(E)->fld, cb);
++ kfree_rcu_tasks_trace(E, fld);
+|
+- call_rcu_tasks_trace@p4(&E->fld, cb);
++ kfree_rcu_tasks_trace(E, fld);
+|
+- call_rcu_tasks_trace@p4(&(E->fld), cb);
++ kfree_rcu_tasks_trace(E, fld);
 )
 
 @script:python@
@@ -659,11 +846,51 @@ p << kfr.p2;
 
 mark_done(p)
 
+@script:python@
+p << kfr.p3;
+@@
+
+mark_done(p)
+
+@script:python@
+p << kfr.p4;
+@@
+
+mark_done(p)
+
+// kfree_srcu() and kfree_rcu_tasks_trace() are in <linux/kfree_srcu.h>.
+// An include is anchored on a named header: spatch adds after a plain
+// #include <...> pattern only at the last include of the file, which may
+// follow a #define CREATE_TRACE_POINTS.
+@depends on patch@
+position pi : script:python() { want_kfree_srcu_h(pi) };
+@@
+
+(
++ #include <linux/kfree_srcu.h>
+#include <linux/srcu.h>@pi
+|
++ #include <linux/kfree_srcu.h>
+#include <linux/rcupdate_trace.h>@pi
+|
++ #include <linux/kfree_srcu.h>
+#include <linux/rcupdate.h>@pi
+|
++ #include <linux/kfree_srcu.h>
+#include <linux/slab.h>@pi
+)
+
 @depends on context@
 position conv.pc;
 @@
 
+(
 * call_rcu@pc(...);
+|
+* call_srcu@pc(...);
+|
+* call_rcu_tasks_trace@pc(...);
+)
 
 // ---------------------------------------------------------------------------
 // Removal of the callback, see the top comment for the textual check.
@@ -739,46 +966,3 @@ pd << cbf.pd;
 @@
 
 callback_messages(pd, cb, False)
-
-// ---------------------------------------------------------------------------
-// SRCU hook, off by default (-D srcu enables it).
-//
-// call_srcu(ssp, &E->fld, cb) with a free-only cb is the same pattern, but
-// the SRCU client of kfree_batch has no kfree_srcu() API yet, so these
-// sites are only reported, never converted; kfree_rcu() would wait for the
-// wrong grace period. Once the API exists, a patch rule modelled on the
-// call_rcu() ones above can be added here under "depends on patch && srcu".
-// A callback still used by call_srcu() is never removed: that occurrence
-// is not accounted for by the textual check.
-// ---------------------------------------------------------------------------
-
-@srcu_site depends on srcu && !patch disable ptr_to_array, fld_to_ptr@
-identifier cbf.cb;
-expression S, E;
-identifier fld;
-position ps;
-@@
-
-call_srcu@ps(S, &E->fld, cb);
-
-@depends on srcu && context@
-position srcu_site.ps;
-@@
-
-* call_srcu@ps(...);
-
-@script:python depends on srcu && report@
-cb << cbf.cb;
-ps << srcu_site.ps;
-@@
-
-emit(ps, 'INFO: call_srcu() with a free-only callback %s: no kfree_srcu() '
-     'yet, not converted' % cb, True)
-
-@script:python depends on srcu && org@
-cb << cbf.cb;
-ps << srcu_site.ps;
-@@
-
-emit(ps, 'call_srcu() with a free-only callback %s: no kfree_srcu() '
-     'yet, not converted' % cb, False)

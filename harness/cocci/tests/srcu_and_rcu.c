@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* call_srcu() is never converted, and its callback stays. */
+/* One callback for call_srcu() and call_rcu(): both converted, it goes. */
 #include <linux/slab.h>
 #include <linux/srcu.h>
 
