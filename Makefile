@@ -137,9 +137,9 @@ convert: prepare
 convert-report: prepare
 	@$(H)/convert.sh report
 
-## convert-check: PATCH=<file> compile every file a conversion changed (allmodconfig)
+## convert-check: [PATCH=<file>] compile every file a conversion (default: the series') changed (allmodconfig)
 convert-check: prepare
-	@$(H)/convert.sh check $(abspath $(PATCH))
+	@$(H)/convert.sh check $(if $(PATCH),$(abspath $(PATCH)))
 
 ## clean: remove kernel builds and reports, keep the fetched base tree
 clean:
