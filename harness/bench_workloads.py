@@ -18,12 +18,14 @@ SIZES = {
     'small': dict(rounds=3, objs=50000, collide_objs=50000, scale_objs=10000,
                   destroy_rounds=50, sparse_objs=150, sparse_gap_us=10000,
                   timeout_ms=10000, rcu_alloc=8000, rcu_loops=10,
-                  mem_alloc=20000, mem_loops=40, vmalloc_loops=20000),
+                  mem_alloc=20000, mem_loops=40, vmalloc_loops=20000,
+                  nolock_objs=25600, srcu_objs=50000),
     'large': dict(rounds=7, objs=400000, collide_objs=200000,
                   scale_objs=50000, destroy_rounds=300, sparse_objs=1000,
                   sparse_gap_us=5000, timeout_ms=20000, rcu_alloc=16000,
                   rcu_loops=40, mem_alloc=50000, mem_loops=200,
-                  vmalloc_loops=200000),
+                  vmalloc_loops=200000, nolock_objs=102400,
+                  srcu_objs=200000),
 }
 
 # Rounds of a workload whose rows have no goal (counts only): enough to
@@ -112,6 +114,15 @@ WORKLOADS = collections.OrderedDict([
                             '{mem_loops}'), 'hold',
                    'rcuscale with kfree_mult=2 and long loops in a 512 MB '
                    'VM', mem=512)),
+    ('nolock', W(bench('nolock', 'kfree_rcu_bench.objs={nolock_objs}'),
+                 'nolock',
+                 'one thread per CPU: 256 allocations from a cache without '
+                 'sheaves, then 256 kfree_nolock() with interrupts off, '
+                 'which all defer to the irq_work')),
+    ('srcu', W(bench('srcu', 'kfree_rcu_bench.objs={srcu_objs}'), 'srcu',
+               'one thread per CPU frees objects after a grace period of '
+               'one srcu_struct (kfree_srcu(); call_srcu() with a free-only '
+               'callback on 7.3), then the barrier')),
     ('mixed-rt', W(MIXED, 'mixed', 'mixed on PREEMPT_RT builds of both '
                    'kernels', flavour='rt')),
     ('rcuscale-stats', W(rcuscale(), 'hold', 'rcuscale on CONFIG_SLUB_STATS '
@@ -277,6 +288,22 @@ METRICS = [
     ('smallmem_storage_peak_kb', '', '512 MB: peak deferred-free storage'),
     ('smallmem_free_drop_kb', '', '512 MB: deepest drop of free memory'),
     ('smallmem_total_ms', '', '512 MB: time incl. the final barrier'),
+    ('nolock_release_ns', '<= 1.0', 'nolock: interrupts on to the end of '
+     "the irq_work's release, median chunk, ns per object"),
+    ('nolock_call_ns', '', 'nolock: kfree_nolock() calls, median chunk, ns '
+     'per call'),
+    ('nolock_total_ns', '', 'nolock: calls and release, ns per object'),
+    ('nolock_cpu_ns_per_obj', '', 'nolock: busy CPU time of all CPUs per '
+     'object (allocations included)'),
+    ('srcu_time_ms', '', 'srcu: flood + barrier'),
+    ('srcu_barrier_ms', '', 'srcu: the final barrier'),
+    ('srcu_cpu_ns_per_obj', '', 'srcu: busy CPU time of all CPUs per '
+     'object, flood to end of barrier'),
+    ('srcu_flood_cpu_ns_per_obj', '', "srcu: the flooders' own CPU time "
+     'per object'),
+    ('srcu_release_cpu_ns_per_obj', '', 'srcu: CPU time outside the '
+     'flooders per object'),
+    ('srcu_held_peak_kb', '', 'srcu: peak memory held for deferred frees'),
     ('mixed-rt_cpu_ns_per_obj', '<= 0.7', 'PREEMPT_RT mixed: busy CPU per '
      'object'),
     ('mixed-rt_release_cpu_ns_per_obj', '', 'PREEMPT_RT mixed: CPU outside '

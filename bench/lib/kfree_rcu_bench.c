@@ -65,6 +65,7 @@
 #include <linux/sched/cputime.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/srcu.h>
 #include <linux/kernel_stat.h>
 #include <linux/vmstat.h>
 #include <asm/hardirq.h>
@@ -75,6 +76,7 @@
  */
 #if __has_include(<linux/kfree_batch.h>)
 #include <linux/kfree_batch.h>
+#include <linux/kfree_srcu.h>
 #define HAVE_KFREE_BATCH
 extern struct kfree_batch kvfree_rcu_batch;
 #else
@@ -108,7 +110,7 @@ unsigned long rcu_exp_batches_completed(void);
 
 static char *workload = "";
 module_param(workload, charp, 0444);
-MODULE_PARM_DESC(workload, "mixed, collide, enqueue, destroy, sparse, idle, barrier or hold");
+MODULE_PARM_DESC(workload, "mixed, collide, enqueue, destroy, sparse, idle, barrier, nolock, srcu or hold");
 
 static unsigned int objs = 50000;
 module_param(objs, uint, 0444);
@@ -1363,6 +1365,189 @@ static void bench_barrier(void)
 	metric("barrier_us", div_u64(ktime_get_ns() - t0, NSEC_PER_USEC));
 }
 
+/* ------------------------------------------------------------------ */
+/* kfree_nolock() where it must defer: nolock.                         */
+
+#define NOLOCK_CHUNK	256
+
+/* SLAB_NOLEAKTRACE: a cache without sheaves in 7.3 (and with kfree_batch). */
+static struct kmem_cache *nolock_cache;
+
+/*
+ * Each chunk: allocate NOLOCK_CHUNK objects, then kfree_nolock() them
+ * with interrupts off, as a tracing program would.  The cache has no
+ * sheaves, so every free is deferred to the CPU's irq_work, which runs as
+ * soon as interrupts are on again.  Per chunk, in ns per object: the
+ * calls, and the release (interrupts on to return: the irq_work).
+ */
+static int nolock_thread(void *arg)
+{
+	unsigned int i, c, chunks = max(objs / NOLOCK_CHUNK, 1U);
+	u64 t0, t1, t2, *call_ns, *rel_ns, sum = 0;
+	struct bench_thread *t = arg;
+	unsigned long flags;
+	void **p;
+
+	p = kmalloc_array(NOLOCK_CHUNK, sizeof(*p), GFP_KERNEL);
+	call_ns = kmalloc_array(chunks, sizeof(*call_ns), GFP_KERNEL);
+	rel_ns = kmalloc_array(chunks, sizeof(*rel_ns), GFP_KERNEL);
+	bench_thread_start();
+	for (c = 0; p && call_ns && rel_ns && c < chunks; c++) {
+		for (i = 0; i < NOLOCK_CHUNK; i++) {
+			p[i] = kmem_cache_alloc(nolock_cache, GFP_KERNEL);
+			if (!p[i])
+				t->fails++;
+		}
+		local_irq_save(flags);
+		t0 = ktime_get_ns();
+		for (i = 0; i < NOLOCK_CHUNK; i++)
+			kfree_nolock(p[i]);
+		t1 = ktime_get_ns();
+		local_irq_restore(flags);
+		t2 = ktime_get_ns();
+		call_ns[c] = div_u64(t1 - t0, NOLOCK_CHUNK);
+		rel_ns[c] = div_u64(t2 - t1, NOLOCK_CHUNK);
+		sum += t2 - t0;
+		cond_resched();
+	}
+	if (p && call_ns && rel_ns) {
+		sort(call_ns, chunks, sizeof(*call_ns), cmp_u64, NULL);
+		sort(rel_ns, chunks, sizeof(*rel_ns), cmp_u64, NULL);
+		t->timed_ns = call_ns[chunks / 2];
+		t->alloc_ns = rel_ns[chunks / 2];
+		t->mean_ns = div_u64(sum, chunks * NOLOCK_CHUNK);
+	}
+	kfree(p);
+	kfree(call_ns);
+	kfree(rel_ns);
+	bench_thread_end(t);
+	return 0;
+}
+
+static void bench_nolock(void)
+{
+	unsigned int n = num_online_cpus(), i;
+	u64 call = 0, rel = 0, mean = 0, t0, busy, idle;
+	struct bench_thread *t;
+
+	nolock_cache = kmem_cache_create("kfrb_nolock", 64, 0,
+					 SLAB_NOLEAKTRACE | SLAB_NO_MERGE,
+					 NULL);
+	if (!nolock_cache)
+		return;
+	idle = bench_idle_ns();
+	t0 = ktime_get_ns();
+	t = bench_run(nolock_thread, n);
+	if (t) {
+		bench_wait();
+		busy = (ktime_get_ns() - t0) * n - (bench_idle_ns() - idle);
+		for (i = 0; i < n; i++) {
+			call += t[i].timed_ns;
+			rel += t[i].alloc_ns;
+			mean += t[i].mean_ns;
+		}
+		metric("nolock_call_ns", div_u64(call, n));
+		metric("nolock_release_ns", div_u64(rel, n));
+		metric("nolock_total_ns", div_u64(mean, n));
+		metric("nolock_cpu_ns_per_obj",
+		       div64_u64(busy, max_t(u64, (u64)n * objs, 1)));
+		kfree(t);
+	}
+	kmem_cache_destroy(nolock_cache);
+}
+
+/* ------------------------------------------------------------------ */
+/* Frees after an SRCU grace period: srcu.                             */
+
+DEFINE_STATIC_SRCU(bench_srcu);
+static struct kmem_cache *srcu_cache;
+
+#ifndef HAVE_KFREE_BATCH
+/* Stock 7.3: the free-only callback that kfree_srcu() replaces. */
+static void srcu_free_cb(struct rcu_head *head)
+{
+	kmem_cache_free(srcu_cache, container_of(head, struct bench_obj, rh));
+}
+#endif
+
+static int srcu_thread(void *arg)
+{
+	struct bench_thread *t = arg;
+	struct bench_obj *obj;
+	unsigned int i;
+
+	bench_thread_start();
+	for (i = 0; i < objs; i++) {
+		obj = kmem_cache_alloc(srcu_cache, GFP_KERNEL);
+		if (!obj) {
+			t->fails++;
+			continue;
+		}
+#ifdef HAVE_KFREE_BATCH
+		kfree_srcu(&bench_srcu, obj, rh);
+#else
+		call_srcu(&bench_srcu, &obj->rh, srcu_free_cb);
+#endif
+		if (!(i % 256))
+			cond_resched();
+	}
+	bench_thread_end(t);
+	return 0;
+}
+
+/*
+ * One thread per CPU frees objects after a grace period of one
+ * srcu_struct, then waits for them: kfree_srcu() and kfree_srcu_barrier()
+ * with kfree_batch, call_srcu() with a free-only callback and
+ * srcu_barrier() on 7.3.
+ */
+static void bench_srcu_flood(void)
+{
+	unsigned int n = num_online_cpus(), i;
+	u64 t0, tb, t1, idle, busy, own = 0, total;
+	unsigned long fails = 0;
+	struct bench_thread *t;
+	struct bench_mem mem;
+
+	srcu_cache = kmem_cache_create("kfrb_srcu", 64, 0, 0, NULL);
+	if (!srcu_cache)
+		return;
+	mem_start(&mem);
+	idle = bench_idle_ns();
+	t0 = ktime_get_ns();
+	t = bench_run(srcu_thread, n);
+	if (!t) {
+		mem_stop(&mem);
+		goto out;
+	}
+	bench_wait();
+	tb = ktime_get_ns();
+#ifdef HAVE_KFREE_BATCH
+	kfree_srcu_barrier(&bench_srcu);
+#else
+	srcu_barrier(&bench_srcu);
+#endif
+	t1 = ktime_get_ns();
+	busy = (t1 - t0) * n - (bench_idle_ns() - idle);
+	mem_stop(&mem);
+	for (i = 0; i < n; i++) {
+		own += t[i].runtime_ns;
+		fails += t[i].fails;
+	}
+	total = max_t(u64, (u64)n * objs - fails, 1);
+	metric("srcu_time_ms", div_u64(t1 - t0, NSEC_PER_MSEC));
+	metric("srcu_barrier_ms", div_u64(t1 - tb, NSEC_PER_MSEC));
+	metric("srcu_cpu_ns_per_obj", div64_u64(busy, total));
+	metric("srcu_flood_cpu_ns_per_obj", div64_u64(own, total));
+	metric("srcu_release_cpu_ns_per_obj",
+	       busy > own ? div64_u64(busy - own, total) : 0);
+	metric("srcu_alloc_fails", fails);
+	mem_report("srcu", &mem);
+	kfree(t);
+out:
+	kmem_cache_destroy(srcu_cache);
+}
+
 static int __init kfree_rcu_bench_init(void)
 {
 	static const struct {
@@ -1376,6 +1561,8 @@ static int __init kfree_rcu_bench_init(void)
 		{ "sparse", bench_sparse },
 		{ "idle", bench_idle },
 		{ "barrier", bench_barrier },
+		{ "nolock", bench_nolock },
+		{ "srcu", bench_srcu_flood },
 	};
 	unsigned int i;
 
