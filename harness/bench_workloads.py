@@ -294,7 +294,8 @@ METRICS = [
      'per call'),
     ('nolock_total_ns', '', 'nolock: calls and release, ns per object'),
     ('nolock_cpu_ns_per_obj', '', 'nolock: busy CPU time of all CPUs per '
-     'object (allocations included)'),
+     'object, mostly the allocations (a cache without sheaves: each one '
+     "takes the node's list lock)"),
     ('srcu_time_ms', '', 'srcu: flood + barrier'),
     ('srcu_barrier_ms', '', 'srcu: the final barrier'),
     ('srcu_cpu_ns_per_obj', '', 'srcu: busy CPU time of all CPUs per '

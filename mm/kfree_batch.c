@@ -1777,13 +1777,23 @@ static __always_inline bool kfb_add(struct kfree_batch *kb, void *ptr,
 /*
  * A freed object's link is its free pointer, in memory that KASAN has
  * poisoned and that only SLUB touches otherwise: these two accessors are
- * not instrumented (the store in a function of its own, which IPA cannot
- * split, as it may a load).  Called with the object's untagged address.
+ * not instrumented (with KASAN, the store in a function of its own, which
+ * IPA cannot split, as it may a load).  Called with the object's untagged
+ * address.
  */
 static noinline __no_sanitize_address void
-kfb_freed_link(struct llist_node *node, struct llist_node *next)
+kfb_freed_link_nokasan(struct llist_node *node, struct llist_node *next)
 {
 	node->next = next;
+}
+
+static __always_inline void kfb_freed_link(struct llist_node *node,
+					   struct llist_node *next)
+{
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC) || IS_ENABLED(CONFIG_KASAN_SW_TAGS))
+		kfb_freed_link_nokasan(node, next);
+	else
+		node->next = next;
 }
 
 static struct llist_node *kfb_freed_next(struct llist_node *node)

@@ -21,7 +21,8 @@
  * Limitations: an object must be freeable with kvfree() (from slab, large
  * kmalloc or vmalloc) and must be added at its start address; objects are
  * released in process context, on a WQ_MEM_RECLAIM workqueue or in a
- * barrier's caller, never in the context of an add; a headless object added
+ * barrier's caller (those of a %KFREE_BATCH_FREED client by the CPU's
+ * irq_work), never in the context of an add; a headless object added
  * when the per-CPU reserve is dry and no page can be had without sleeping is
  * refused (kfree_batch_add() returns false and the caller keeps it), never
  * freed early (see Documentation/mm/kfree_batch.rst).
