@@ -12,6 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_stats as bs  # noqa: E402
 import bench_workloads as bw  # noqa: E402
+import splats  # noqa: E402
 
 
 def rounds(metric, stock, patched):
@@ -113,6 +114,29 @@ class Parse(unittest.TestCase):
             if goal:
                 self.assertTrue(any(name.startswith(w + '_')
                                     for w in bw.TABLE_WORKLOADS), name)
+
+
+class Splats(unittest.TestCase):
+    BEGIN = 'kfree_batch_kunit: expected warnings begin: not freed'
+    END = 'kfree_batch_kunit: expected warnings end'
+    WARN = ['kfree_batch: kunit: pointer owned by no allocator not freed',
+            'WARNING: mm/kfree_batch.c:468 at kfb_leak+0x7c/0xc0']
+
+    def test_expected_warning(self):
+        self.assertEqual(splats.splats([self.BEGIN] + self.WARN +
+                                       [self.END]), [])
+
+    def test_replayed_begin(self):
+        lines = [self.BEGIN, splats.REPLAY, self.BEGIN] + self.WARN + \
+            [self.END]
+        self.assertEqual(splats.splats(lines), [])
+
+    def test_nested_begin(self):
+        lines = [self.BEGIN, self.BEGIN] + self.WARN + [self.END]
+        self.assertEqual(len(splats.splats(lines)), 1)
+
+    def test_unexpected_warning(self):
+        self.assertEqual(len(splats.splats(self.WARN)), 1)
 
 
 if __name__ == '__main__':
