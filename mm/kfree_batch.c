@@ -862,14 +862,25 @@ static __always_inline bool kc_own(struct kfree_batch_cpu *kc)
 	return true;
 }
 
-/* Add what NMI adds and interrupted adds left on the deferred list. */
+static void kc_release_freed(struct kfree_batch_cpu *kc);
+
+/*
+ * Add what NMI adds and interrupted adds left on the deferred list.  A
+ * freed-objects client's list holds no heads: it is released instead
+ * (when a work runs on the owner, kfb_on_owner()).
+ */
 static void kc_take_deferred(struct kfree_batch_cpu *kc)
 {
-	struct llist_node *node = llist_del_all(&kc->deferred), *next;
+	struct llist_node *node, *next;
 	struct kfree_batch_head *head;
 	struct kmem_cache *s;
 	void *ptr;
 
+	if (kc->kb->flags & KFREE_BATCH_FREED) {
+		kc_release_freed(kc);
+		return;
+	}
+	node = llist_del_all(&kc->deferred);
 	for (; node; node = next) {
 		next = node->next;
 		head = (struct kfree_batch_head *)node;
@@ -1895,19 +1906,41 @@ void kfree_batch_add_freed(struct kfree_batch *kb, struct kmem_cache *s,
 }
 
 /*
+ * Release everything a freed-objects client has deferred: wait for the
+ * irq_work of each online CPU, which may be freeing a list it took, then
+ * free what is left.  A barrier or a hotplug callback that took a list
+ * is another releaser: the callers hold cpus_read_lock(), which excludes
+ * kfb_cpu_dead(), and kfb_seal_lock, which excludes each other, so that
+ * no list is being freed elsewhere when this returns.  An offline CPU's
+ * irq_work is not waited for: on PREEMPT_RT it may stay queued until the
+ * CPU is back, and kfb_cpu_dead() took its list.
+ */
+static void kfb_freed_sync(struct kfree_batch *kb)
+{
+	struct kfree_batch_cpu *kc;
+	int cpu;
+
+	lockdep_assert_cpus_held();
+	lockdep_assert_held(&kfb_seal_lock);
+	for_each_possible_cpu(cpu) {
+		kc = per_cpu_ptr(kb->pcpu, cpu);
+		if (cpu_online(cpu))
+			irq_work_sync(&kc->deferred_work);
+		kc_release_freed(kc);
+	}
+}
+
+/*
  * A barrier for a freed-objects client: its objects wait for no grace
  * period, only for an irq_work.  Also before kfree_batch_init().
  */
 static void kfb_freed_barrier(struct kfree_batch *kb)
 {
-	struct kfree_batch_cpu *kc;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		kc = per_cpu_ptr(kb->pcpu, cpu);
-		irq_work_sync(&kc->deferred_work);
-		kc_release_freed(kc);
-	}
+	cpus_read_lock();
+	mutex_lock(&kfb_seal_lock);
+	kfb_freed_sync(kb);
+	mutex_unlock(&kfb_seal_lock);
+	cpus_read_unlock();
 }
 
 /**
@@ -2554,6 +2587,10 @@ static void kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 
 	guard(mutex)(&kfb_seal_lock);
 
+	if (kb->flags & KFREE_BATCH_FREED) {
+		kfb_freed_sync(kb);
+		return;
+	}
 	/*
 	 * First every deferred add, to this CPU's batches: all of them
 	 * before any CPU is sealed.  The irq_work and the adds take a list

@@ -1606,6 +1606,41 @@ static void test_kfree_srcu_readers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(kb, KFREE_BATCH_PENDING), 0);
 }
 
+#ifdef CONFIG_TASKS_TRACE_RCU
+/*
+ * kfree_rcu_tasks_trace(): a tasks-trace RCU reader keeps the objects,
+ * RCU grace periods or not, and kfree_rcu_tasks_trace_barrier() frees
+ * them once it has ended.
+ */
+static void test_kfree_rcu_tasks_trace(struct kunit *test)
+{
+	struct srcu_ctr __percpu *scp;
+	struct srcu_obj *o;
+	struct watch w[8];
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, want_init_on_free());
+	/* A tasks-trace reader: what rcu_read_lock_tasks_trace() takes. */
+	scp = srcu_read_lock_fast(&rcu_tasks_trace_srcu_struct);
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		o = new_srcu_obj(test, &w[i]);
+		kfree_rcu_tasks_trace(o, rh);
+	}
+	synchronize_rcu();
+	msleep(200);
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_intact(&w[i]),
+				      "object %d freed under a tasks-trace reader",
+				      i);
+	srcu_read_unlock_fast(&rcu_tasks_trace_srcu_struct, scp);
+	kfree_rcu_tasks_trace_barrier();
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, watch_freed(&w[i]),
+				      "object %d not freed by kfree_rcu_tasks_trace_barrier()",
+				      i);
+}
+#endif
+
 /*
  * cleanup_srcu_struct() right after a flood of kfree_srcu() (the first
  * ones with interrupts off, before the client is set up) and
@@ -2197,8 +2232,10 @@ static void nolock_case_init(struct kunit *test, struct nolock_case *c)
 	void *p;
 	int i;
 
+	/* SLAB_NOLEAKTRACE: kfree_nolock() leaves kmemleak's record behind. */
 	c->s = kmem_cache_create("kfree_batch_kunit_kfnl", 64, 0,
-				 SLAB_NO_MERGE | SLAB_CONSISTENCY_CHECKS, NULL);
+				 SLAB_NO_MERGE | SLAB_CONSISTENCY_CHECKS |
+				 SLAB_NOLEAKTRACE, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, c->s);
 	c->s->flags |= SLAB_SKIP_KFENCE;
 	if (c->s->sheaf_capacity) {
@@ -3436,6 +3473,9 @@ static struct kunit_case kfree_batch_test_cases[] = {
 	KUNIT_CASE(test_kfree_srcu_readers),
 	KUNIT_CASE(test_kfree_srcu_cleanup_after_flood),
 	KUNIT_CASE(test_kfree_srcu_no_client),
+#ifdef CONFIG_TASKS_TRACE_RCU
+	KUNIT_CASE(test_kfree_rcu_tasks_trace),
+#endif
 	KUNIT_CASE(test_kfree_nolock_released),
 	KUNIT_CASE(test_kfree_nolock_destroy),
 	KUNIT_CASE(test_srcu_sheaves_reader_delays_free),
