@@ -290,6 +290,21 @@ typedef void (*kfree_batch_test_hook_t)(enum kfree_batch_test_point point,
 extern kfree_batch_test_hook_t kfree_batch_test_hook;
 #endif
 
+/* The per-CPU state and the client, for the two macros below. */
+#define __DEFINE_KFREE_BATCH(_name, _ops, _ssp, _flags, _irq_work)	\
+	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
+		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
+		.deferred_work = _irq_work,				\
+	};								\
+	struct kfree_batch _name = {					\
+		.name = #_name,						\
+		.ops = (_ops),						\
+		.ssp = (_ssp),						\
+		.flags = (_flags),					\
+		.pcpu = &_name##_pcpu,					\
+		.pcpu_static = true,					\
+	}
+
 /**
  * DEFINE_KFREE_BATCH - define a client with static per-CPU state
  * @_name: the variable's name, also the client's name.
@@ -301,17 +316,8 @@ extern kfree_batch_test_hook_t kfree_batch_test_hook;
  * variable has external linkage: do not prefix the macro with static.
  */
 #define DEFINE_KFREE_BATCH(_name, _ops, _ssp)				\
-	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
-		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
-		.deferred_work = IRQ_WORK_INIT_HARD(__kfree_batch_irq_work), \
-	};								\
-	struct kfree_batch _name = {					\
-		.name = #_name,						\
-		.ops = (_ops),						\
-		.ssp = (_ssp),						\
-		.pcpu = &_name##_pcpu,					\
-		.pcpu_static = true,					\
-	}
+	__DEFINE_KFREE_BATCH(_name, _ops, _ssp, 0,			\
+			     IRQ_WORK_INIT_HARD(__kfree_batch_irq_work))
 
 /**
  * DEFINE_KFREE_BATCH_FREED - define a client for freed slab objects
@@ -322,17 +328,9 @@ extern kfree_batch_test_hook_t kfree_batch_test_hook;
  * thread, where the slab locks may be taken.
  */
 #define DEFINE_KFREE_BATCH_FREED(_name)					\
-	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
-		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
-		.deferred_work = IRQ_WORK_INIT(__kfree_batch_freed_irq_work), \
-	};								\
-	struct kfree_batch _name = {					\
-		.name = #_name,						\
-		.ops = &kfree_batch_none_ops,				\
-		.flags = KFREE_BATCH_FREED | KFREE_BATCH_NO_RESERVE,	\
-		.pcpu = &_name##_pcpu,					\
-		.pcpu_static = true,					\
-	}
+	__DEFINE_KFREE_BATCH(_name, &kfree_batch_none_ops, NULL,	\
+			     KFREE_BATCH_FREED | KFREE_BATCH_NO_RESERVE, \
+			     IRQ_WORK_INIT(__kfree_batch_freed_irq_work))
 
 int kfree_batch_init(struct kfree_batch *kb);
 void kfree_batch_destroy(struct kfree_batch *kb);
