@@ -331,13 +331,11 @@ METRICS = [
 # every goal a run misses; a missed goal without one says so.
 REASONS = {
     'rcuscale_held_peak_kb':
-    "not storage (rcuscale_storage_peak_kb: 88 kB of sheaves against "
-    "7.3's 2 MB of pointer pages) but pending objects and released whole "
-    "sheaves that the barns keep for reuse within slab_reuse_kb "
-    "(rcuscale_cached_kb: what the final shrink gave back, 10 MB against "
-    "1.2 MB).  The peak varies widely between rounds (patched 9.0 to 20.4 "
-    "MB here); another run, on the same path for these objects, gave "
-    "0.88x (0.70-0.99).",
+    "not storage (rcuscale_storage_peak_kb: sheaves against 7.3's pages "
+    "of pointers) but pending objects and released whole sheaves that the "
+    "barns keep for reuse within slab_reuse_kb (rcuscale_cached_kb: what "
+    "the final shrink gave back).  The peak varies widely between rounds "
+    "(its 95% CI).",
     'smallmem_held_peak_kb':
     "not analysed: the storage is a small part (smallmem_storage_peak_kb), "
     "so the rest is pending objects or released sheaves kept in the barns; "
