@@ -341,29 +341,29 @@ REASONS = {
     "so the rest is pending objects or released sheaves kept in the barns; "
     "the interval is wide.",
     'rcuscale_total_ms':
-    "rcuscale's time is its kfree_rcu() flood (rcuscale_time_ms), and each "
-    "kfree_rcu() costs more than 7.3's (enqueue_1t_ns); the final barrier "
-    "is shorter (rcuscale_barrier_ms).",
+    "rcuscale's time is its kfree_rcu() flood (rcuscale_time_ms), and a "
+    "kfree_rcu() costs about what 7.3's does (enqueue_1t_ns); the final "
+    "barrier is shorter (rcuscale_barrier_ms).",
     'mixed_cpu_ns_per_obj':
-    "the flooders' own time is higher (mixed_flood_cpu_ns_per_obj): each "
-    "kfree_rcu() checks its pointer and reaches the cache's deferred sheaf "
-    "through kfree_batch's add (enqueue_1t_ns), and each sheaf sealed "
-    "takes a full cookie and the lane's raw lock; the release costs less "
-    "than 7.3's (mixed_release_cpu_ns_per_obj).",
+    "the flooders' own time is not lower (mixed_flood_cpu_ns_per_obj): a "
+    "kfree_rcu() costs about what 7.3's does (enqueue_1t_ns), and each "
+    "sheaf sealed takes a full cookie and the lane's raw lock; the release "
+    "costs less than 7.3's (mixed_release_cpu_ns_per_obj).",
     'mixed-rt_cpu_ns_per_obj':
-    "the release costs a third of 7.3's (mixed-rt_release_cpu_ns_per_obj) "
-    "but the flooders' own time, the larger part, is not lower "
-    "(mixed-rt_flood_cpu_ns_per_obj): the add costs more, as on !RT "
+    "the release costs less than half of 7.3's "
+    "(mixed-rt_release_cpu_ns_per_obj) but the flooders' own time, the "
+    "larger part, is not lower (mixed-rt_flood_cpu_ns_per_obj), as on !RT "
     "(mixed_cpu_ns_per_obj).",
     'enqueue_1t_ns':
-    "both kernels store into the cache's per-CPU sheaf, but kfree_rcu() "
-    "first checks its pointer (virt_addr_valid(): about 25 ns of the "
-    "difference under TCG, from one boot without it) and goes through "
-    "kfree_batch's add and its counters; in order and shuffled cost the "
-    "same.",
+    "both kernels store into the cache's per-CPU sheaf under the CPU's "
+    "trylock of it, which is all 7.3's kfree_rcu() does; kfree_rcu() "
+    "reaches the sheaf through one more call (kfree_batch's add), checks "
+    "that the pointer is in the linear map and counts the add per CPU.  "
+    "In order and shuffled cost the same.",
     'enqueue_1t_mean_ns':
     "as enqueue_1t_ns; the mean also counts sheaf seals (a full cookie, "
-    "the lane's raw lock) and the release work that runs on the same CPU.",
+    "the lane's raw lock) and the release work that runs on the same CPU, "
+    "and varies widely between rounds (its 95% CI).",
     'enqueue_nt_ns': "as enqueue_1t_ns.",
     'enqueue_nt_mean_ns': "as enqueue_1t_mean_ns.",
     'enqueue_shuf_1t_ns': "as enqueue_1t_ns.",

@@ -358,6 +358,26 @@ static inline void kfb_test_point(enum kfree_batch_test_point point,
  * Which allocator owns @ptr, and its cache.  Reads only struct page and
  * struct slab, so it is safe in any context, NMI included.
  */
+/*
+ * Is @ptr, in @slab, the start of one of its objects?  An interior
+ * pointer would corrupt the freelist.
+ */
+static bool kfb_slab_obj_start(struct slab *slab, const void *ptr)
+{
+	struct kmem_cache *s = slab->slab_cache;
+	unsigned int idx;
+	void *obj;
+
+	if (unlikely(is_kfence_address(ptr)))
+		return kfence_object_start(ptr) == ptr;
+	idx = __obj_to_index(s, slab_address(slab), ptr);
+	if (idx >= slab->objects)
+		return false;
+	obj = slab_address(slab) + s->size * idx;
+	obj = kasan_reset_tag(fixup_red_left(s, obj));
+	return obj == kasan_reset_tag(ptr);
+}
+
 static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 {
 	struct page *page;
@@ -371,22 +391,8 @@ static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 	page = virt_to_page(ptr);
 	slab = page_slab(page);
 	if (slab) {
-		struct kmem_cache *s = slab->slab_cache;
-		unsigned int idx;
-		void *obj;
-
-		*sp = s;
-		/* An interior pointer would corrupt the freelist. */
-		if (unlikely(is_kfence_address(ptr)))
-			return kfence_object_start(ptr) == ptr ? KFB_SLAB : KFB_BAD;
-		idx = __obj_to_index(s, slab_address(slab), ptr);
-		if (idx >= slab->objects)
-			return KFB_BAD;
-		obj = slab_address(slab) + s->size * idx;
-		obj = kasan_reset_tag(fixup_red_left(s, obj));
-		if (obj != kasan_reset_tag(ptr))
-			return KFB_BAD;
-		return KFB_SLAB;
+		*sp = slab->slab_cache;
+		return kfb_slab_obj_start(slab, ptr) ? KFB_SLAB : KFB_BAD;
 	}
 	if (PageLargeKmalloc(page) && PAGE_ALIGNED(ptr))
 		return KFB_LARGE;
@@ -1244,18 +1250,21 @@ static void kfb_lane_timer(struct timer_list *t)
 /*
  * Leave out of @sheaf, with a warning, what is not the start of an object
  * of its cache (an add takes a slab pointer as kfree() does); end each
- * object's debug tracking.
+ * object's debug tracking.  The add found each object in the linear map,
+ * in a slab of the sheaf's cache; a pointer into an object that was freed
+ * since may no longer be in one.
  */
 static void kfb_lane_check(struct kfree_batch *kb, struct slab_sheaf *sheaf)
 {
-	struct kmem_cache *s;
 	unsigned int i = 0;
+	struct slab *slab;
 	void *obj;
 
 	while (i < sheaf->size) {
 		obj = sheaf->objects[i];
-		if (unlikely(kfb_classify(obj, &s) != KFB_SLAB ||
-			     s != sheaf->cache)) {
+		slab = virt_to_slab(obj);
+		if (unlikely(!slab || slab->slab_cache != sheaf->cache ||
+			     !kfb_slab_obj_start(slab, obj))) {
 			kfb_debug_unqueue(obj);
 			kfb_leak(kb, obj,
 				 "pointer not at the start of an object");
@@ -1690,10 +1699,27 @@ static void __init kfb_lanes_setup(void)
 }
 
 /*
+ * Is @ptr in the linear map, where virt_to_slab() may look it up?  The
+ * test of virt_addr_valid() on 32-bit ARM without its pfn_valid(), the
+ * costly part: like kfree(), an add does not look for a hole in the
+ * linear map, unless CONFIG_DEBUG_VIRTUAL asks for it.
+ * vmalloc and module addresses, and the kernel image's on x86_64, are
+ * outside and go to kfb_classify(), which checks them in full.
+ */
+static __always_inline bool kfb_in_linear_map(const void *ptr)
+{
+	unsigned long addr = (unsigned long)kasan_reset_tag(ptr);
+
+	if (IS_ENABLED(CONFIG_DEBUG_VIRTUAL) && !virt_addr_valid(ptr))
+		return false;
+	return addr >= PAGE_OFFSET && addr < (unsigned long)high_memory;
+}
+
+/*
  * Add a slab object of a lane client to its cache's open sheaf.  False:
  * not queued there, for the pointer-page path to take it.
  */
-static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
+static __always_inline bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
 {
 	struct kmem_cache *s;
 	struct slab *slab;
@@ -1702,7 +1728,7 @@ static bool kfb_lane_add(struct kfree_batch *kb, void *ptr)
 	 * As cheap as kfree(): that @ptr is the start of an object is
 	 * checked at release, off the caller's path (kfb_lane_check()).
 	 */
-	if (is_vmalloc_addr(ptr) || !virt_addr_valid(ptr))
+	if (!kfb_in_linear_map(ptr))
 		return false;
 	slab = virt_to_slab(ptr);
 	if (!slab)

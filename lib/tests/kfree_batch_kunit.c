@@ -2594,16 +2594,20 @@ static void test_kfree_rcu_reader_delays_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
 
+static u8 rcu_static_obj[64];
+
 /*
  * kfree_rcu() takes a slab pointer as cheaply as kfree() does; a pointer
  * into the middle of an object is found at release, warned about and left
- * alone: the object stays intact and its slab uncorrupted.
+ * alone: the object stays intact and its slab uncorrupted.  A pointer
+ * that is not a slab's is refused at once, also one in the linear map.
  */
 static void test_kfree_rcu_bad_pointer(struct kunit *test)
 {
 	struct kmem_cache *s = new_cache("kfree_batch_kunit_rcu_bad",
 					 sizeof(struct rcu_obj));
 	unsigned long leaked;
+	struct page *page;
 	struct rcu_obj *o;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -2618,6 +2622,24 @@ static void test_kfree_rcu_bad_pointer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stat(&kvfree_rcu_batch, KFREE_BATCH_LEAKED) - leaked, 1);
 	KUNIT_EXPECT_TRUE(test, intact((u8 *)o->data, sizeof(o->data)));
 	kmem_cache_free(s, o);
+
+	/*
+	 * Outside the linear map (the kernel image), and in it but not a
+	 * slab's (a page of the page allocator): the add looks no further
+	 * than kfree() would, and the pointer-page path refuses them.
+	 */
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(page_address(page), MAGIC, PAGE_SIZE);
+	leaked = stat(&kvfree_rcu_batch, KFREE_BATCH_LEAKED);
+	pr_info(EXPECT_WARN_BEGIN(NOT_FREED));
+	kvfree_call_rcu(NULL, rcu_static_obj);
+	kvfree_call_rcu(NULL, page_address(page));
+	kvfree_rcu_barrier();
+	pr_info(EXPECT_WARN_END);
+	KUNIT_EXPECT_EQ(test, stat(&kvfree_rcu_batch, KFREE_BATCH_LEAKED) - leaked, 2);
+	KUNIT_EXPECT_TRUE(test, intact(page_address(page), PAGE_SIZE));
+	__free_page(page);
 	kmem_cache_destroy(s);
 	KUNIT_EXPECT_EQ(test, slab_errors, 0);
 }
