@@ -29,9 +29,8 @@ H     := $(CURDIR)/harness
 export O ARCH JOBS V KSRC
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-lazy kunit-module check series bench bench-run bench-selftest \
-	sparse w1 kerneldoc htmldocs checkpatch bisect mutants cocci-test convert convert-report \
-	convert-check clean distclean
+.PHONY: all help deps base prepare kunit kunit-debug kunit-rt kunit-lazy check series bench bench-run \
+	$(CHECK_STEP_TARGETS) cocci-test convert convert-report convert-check clean distclean
 
 ## all: install what is missing, prepare the tree, then `make bench SIZE=small`:
 ##      stock 7.3 against kfree_batch, side by side, table and chart
@@ -43,10 +42,6 @@ all: deps prepare
 ##      SIZE=large writes bench/RESULTS.md
 bench: prepare
 	@python3 $(H)/bench.py all --size $(SIZE) $(if $(WORKLOAD),--only $(WORKLOAD))
-
-## bench-selftest: unit tests of the benchmark's parser, statistics and goals
-bench-selftest:
-	@python3 $(H)/test_bench.py
 
 ## bench-run: one boot of one workload on one kernel: K=stock|patched WORKLOAD=name
 bench-run: prepare
@@ -73,10 +68,6 @@ prepare: deps
 kunit: prepare
 	@$(H)/kunit.sh $(ARCH) plain
 
-## kunit-module: the kernel's slub_kunit as a module (x86_64, busybox initramfs)
-kunit-module: prepare
-	@$(H)/kunit-module.sh
-
 ## kunit-debug: the suite on x86_64 with lockdep, PROVE_RCU, KASAN, debug objects
 kunit-debug: prepare
 	@$(H)/kunit.sh x86_64 debug
@@ -93,41 +84,34 @@ kunit-lazy: prepare
 check: deps
 	@$(H)/check.sh
 
+## Each step of `make check` is a target of the same name, which runs that
+## step alone and reports it as `make check` does (MUTANTS="a b" for some
+## mutants only):
+##   bench-selftest  the benchmark's parser, statistics and goal rules
+##   kunit-um, kunit-x86_64  the suite under UML / x86_64 QEMU -smp 4, 3 NUMA nodes
+##   kunit-module    the kernel's slub_kunit as a module (busybox initramfs)
+##   rcuscale, vmalloc  rcuscale's kfree test, test_vmalloc's kvfree_rcu() tests
+##   mutants         break the engine on purpose; a named case must catch each
+##   bisect          build the kernel at every commit of the series
+##   sparse, w1      make C=2 / W=1 on every C file the series adds or patches
+##   kerneldoc, htmldocs  kernel-doc -Wall on our files; the mm book with Sphinx
+##   checkpatch, am  checkpatch --strict / git am of the exported series
+##   cocci, cocci-tree  kfree_rcu.cocci on its test cases / on the whole tree
+##   kunit-x86_64-debug, kunit-x86_64-rt, kunit-x86_64-lazy  the suite with
+##                   lockdep+KASAN+debug objects / on PREEMPT_RT / lazy RCU
+CHECK_STEP_TARGETS := bench-selftest kunit-um kunit-x86_64 kunit-module \
+	rcuscale vmalloc mutants bisect sparse w1 kerneldoc htmldocs \
+	checkpatch am cocci cocci-tree kunit-x86_64-debug kunit-x86_64-rt \
+	kunit-x86_64-lazy
+$(CHECK_STEP_TARGETS): deps
+	@CHECK_STEPS=$@ $(H)/check.sh
+
+## cocci-test: the same as `make cocci`
+cocci-test: cocci
+
 ## series: git format-patch --cover-letter into O/series (O: the build folder)
 series: prepare
 	@$(H)/series-export.sh
-
-## sparse: make C=2 on every C file the series adds or patches
-sparse: prepare
-	@$(H)/static.sh sparse
-
-## w1: make W=1 on every C file the series adds or patches
-w1: prepare
-	@$(H)/static.sh w1
-
-## kerneldoc: scripts/kernel-doc -none -Wall on our files
-kerneldoc: prepare
-	@$(H)/static.sh kerneldoc
-
-## htmldocs: make htmldocs SPHINXDIRS=mm; no warning about our files
-htmldocs: prepare
-	@$(H)/static.sh htmldocs
-
-## checkpatch: scripts/checkpatch.pl --strict on the exported series
-checkpatch: prepare
-	@$(H)/static.sh checkpatch
-
-## bisect: build the kernel at every commit of the series
-bisect: prepare
-	@$(H)/bisect.sh
-
-## mutants: break the engine on purpose; the KUnit suite must catch each mutant
-mutants: prepare
-	@$(H)/mutants.sh
-
-## cocci-test: run the Coccinelle script on its test cases
-cocci-test: deps
-	@bash $(H)/cocci-test.sh
 
 ## convert: M=<dir> convert call_rcu() free-only callbacks to kfree_rcu() in <dir>
 convert: prepare

@@ -28,6 +28,8 @@ if [ -n "${KSRC:-}" ]; then
 	check_version "$KSRC"
 	git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 ||
 		die "KSRC=$KSRC is not a git repository: the series is applied as commits"
+	git -C "$KSRC" rev-parse -q --verify HEAD^{commit} >/dev/null ||
+		die "KSRC=$KSRC has no commit to apply the series onto: commit the kernel tree first"
 	gitdir=$(git -C "$KSRC" rev-parse --absolute-git-dir)
 	if [ "$(cat "$gitdir/kfb-stamp" 2>/dev/null)" = "$stamp" ] &&
 	   git -C "$KSRC" symbolic-ref -q --short HEAD | grep -q '^kfree_batch-'; then
