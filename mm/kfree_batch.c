@@ -355,10 +355,6 @@ static inline void kfb_test_point(enum kfree_batch_test_point point,
 #endif
 
 /*
- * Which allocator owns @ptr, and its cache.  Reads only struct page and
- * struct slab, so it is safe in any context, NMI included.
- */
-/*
  * Is @ptr, in @slab, the start of one of its objects?  An interior
  * pointer would corrupt the freelist.
  */
@@ -378,6 +374,10 @@ static bool kfb_slab_obj_start(struct slab *slab, const void *ptr)
 	return obj == kasan_reset_tag(ptr);
 }
 
+/*
+ * Which allocator owns @ptr, and its cache.  Reads only struct page and
+ * struct slab, so it is safe in any context, NMI included.
+ */
 static unsigned int kfb_classify(const void *ptr, struct kmem_cache **sp)
 {
 	struct page *page;
