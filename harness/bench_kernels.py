@@ -103,19 +103,18 @@ def bzimage(kernel, flavour):
 
 
 def make_env():
-    env = dict(os.environ)
-    env.setdefault('CCACHE_DIR', os.path.join(os.environ.get('HOME', '/root'),
-                                              '.cache', 'ccache'))
-    # stock/out-plain and patched/out-plain see their sources at ../src:
-    # relative to BENCH, both builds share ccache hits.
-    env['CCACHE_BASEDIR'] = BENCH
+    """The environment of harness/lib.sh (ccache, KFB_CC), for x86_64."""
+    out = subprocess.run(
+        ['bash', '-c', 'source "$1" && env -0', 'lib.sh',
+         os.path.join(ROOT, 'harness', 'lib.sh')],
+        check=True, capture_output=True).stdout.decode()
+    env = dict(kv.split('=', 1) for kv in out.split('\0') if '=' in kv)
     # The Makefile exports ARCH (um, for make kunit): these are x86_64.
     env['ARCH'] = 'x86_64'
     # The kernel builds must not inherit our make's variables (kbuild
     # reads some of the same names).
     for v in ('MAKEFLAGS', 'MFLAGS', 'MAKEOVERRIDES', 'MAKELEVEL'):
         env.pop(v, None)
-    env.setdefault('CCACHE_MAXSIZE', '20G')
     return env
 
 
@@ -128,7 +127,7 @@ def build(kernel, flavour):
         frag += open(os.path.join(ROOT, 'bench', flavour + '.config')).read()
     fragf = os.path.join(out, 'bench.config')
     env = make_env()
-    cc = ['ARCH=x86_64', 'CC=ccache gcc', 'HOSTCC=ccache gcc']
+    cc = ['ARCH=x86_64', 'CC=' + env['KFB_CC'], 'HOSTCC=' + env['KFB_CC']]
 
     def missing():
         try:
@@ -179,11 +178,8 @@ def need_kernels(workloads):
 
 
 def qemu_cmd(kernel, spec, append):
-    return ['qemu-system-x86_64', '-accel', 'kvm' if KVM else 'tcg',
-            '-smp', str(spec.smp), '-m', str(spec.mem), '-display', 'none',
-            '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
-            '-kernel', bzimage(kernel, spec.flavour),
-            '-append', 'console=ttyS0 panic=-1 ' + append]
+    return [os.path.join(ROOT, 'harness', 'qemu-boot.sh'), str(spec.smp),
+            str(spec.mem), bzimage(kernel, spec.flavour), append]
 
 
 # lib/test_vmalloc.c is built in (the vmalloc check): idle unless asked.

@@ -27,8 +27,8 @@ for c in $commits; do
 	scripts/config --file "$out/.config" -e MODULES -m KFREE_BATCH_KUNIT_TEST
 	rm -f "$out/lib/tests/kfree_batch_kunit.ko"
 	echo "  BISECT  $i/$n $(git log -1 --format=%s "$c")"
-	if ! { run make -s O="$out" ARCH=x86_64 CC="ccache gcc" olddefconfig &&
-	       run make -s O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS"; } >>"$log" 2>&1; then
+	if ! { run make -s O="$out" ARCH=x86_64 CC="$KFB_CC" olddefconfig &&
+	       run make -s O="$out" ARCH=x86_64 CC="$KFB_CC" -j"$JOBS"; } >>"$log" 2>&1; then
 		echo "  BISECT  commit $i does not build (log: $log)"
 		tail -20 "$log"
 		fails=$((fails + 1))

@@ -97,7 +97,7 @@ check)
 	if [ ! -f "$out/.config" ]; then
 		run make -s -C "$wt" O="$out" ARCH=x86_64 allmodconfig
 	fi
-	run make -s -C "$wt" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare
+	run make -s -C "$wt" O="$out" ARCH=x86_64 CC="$KFB_CC" -j"$JOBS" prepare
 	ok=0 bad=0
 	for f in $files; do
 		case $f in
@@ -111,7 +111,7 @@ check)
 		*)
 			target=("${f%.c}.o") ;;
 		esac
-		if run make -s -C "$wt" O="$out" ARCH=x86_64 CC="ccache gcc" "${target[@]}"; then
+		if run make -s -C "$wt" O="$out" ARCH=x86_64 CC="$KFB_CC" "${target[@]}"; then
 			ok=$((ok + 1))
 		else
 			bad=$((bad + 1)); echo "  FAILED  $f"

@@ -72,10 +72,10 @@ EOS
 "$out/usr/gen_init_cpio" "$ird/list" | gzip -1 > "$ird/initramfs.cpio.gz"
 
 # kunit.filter_glob keeps the built-in suites from running again.
-run timeout 1200 qemu-system-x86_64 -nodefaults -nographic -no-reboot \
-	-accel kvm -accel tcg -smp 4 -m 2048 -bios qboot.rom -serial stdio \
-	-kernel "$out/arch/x86/boot/bzImage" -initrd "$ird/initramfs.cpio.gz" \
-	-append "console=ttyS0 kunit.enable=1 kunit.filter_glob=$glob panic=-1 $args" \
+run timeout 1200 "$KFB_ROOT/harness/qemu-boot.sh" 4 2048 \
+	"$out/arch/x86/boot/bzImage" \
+	"kunit.enable=1 kunit.filter_glob=$glob $args" \
+	-bios qboot.rom -initrd "$ird/initramfs.cpio.gz" \
 	> "$raw" 2>&1 < /dev/null || true
 
 # The module's own KTAP document, from its insmod on.

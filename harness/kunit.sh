@@ -30,7 +30,7 @@ log=$rep/$name.log
 
 args=(--arch="$arch" --build_dir="$out" --jobs="$JOBS"
       --kunitconfig=lib/tests/kfree_batch.kunitconfig
-      --make_options="CC=ccache gcc" --make_options="HOSTCC=ccache gcc")
+      --make_options="CC=$KFB_CC" --make_options="HOSTCC=$KFB_CC")
 # The kernel's own slab suite runs beside ours (kfree_rcu is our client):
 # built in, or as a module on x86_64 plain (see harness/kunit-module.sh).
 slab=slab

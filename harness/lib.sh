@@ -33,6 +33,8 @@ export CCACHE_NOHASHDIR=1
 # every object this clone cached.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$O}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# The compiler of every kernel build (make bench reads it from here too).
+export KFB_CC="ccache gcc"
 
 # kunit_counts LOG: "passed failed" from kunit.py's summary line in LOG
 # ("Testing complete. Ran N tests: passed: P, failed: F, crashed: C");

@@ -6,7 +6,7 @@ The series file holds one stanza per commit, in order:
 
     Subject: mm: one line summary
     Files: new/file/one.c new/file/two.h
-    Patches: patches/0001-some-edit.patch
+    Patches: patches/01-some-edit.patch
 
     The commit message body, as it will appear in git.
 
@@ -17,7 +17,8 @@ The series file holds one stanza per commit, in order:
 repository), `Patches:` lists -p1 patches for upstream files (git
 format-patch files; their own headers are ignored by git apply).  Both
 headers may continue on indented lines.  A line of three dashes ends a
-stanza.
+stanza.  A patch file is named after its commit's number (01-, 02-, ...;
+03a-, 03b-, ... where a commit has several).
 
 Commands:
     series.py check                  every kernel-path file is in one stanza
@@ -101,6 +102,12 @@ def kernel_files():
 def check(stanzas):
     owner, errors = {}, []
     for i, s in enumerate(stanzas, 1):
+        for j, f in enumerate(s['Patches']):
+            want = '%02d%s-' % (i, chr(ord('a') + j)
+                                if len(s['Patches']) > 1 else '')
+            if not os.path.basename(f).startswith(want):
+                errors.append('%s is patch %d of commit %d: name it %s...'
+                              % (f, j + 1, i, want))
         for f in s['Files'] + s['Patches']:
             if f in owner:
                 errors.append('%s is in commits %d and %d' % (f, owner[f], i))

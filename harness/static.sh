@@ -63,19 +63,19 @@ compile_check() {
 	if [ ! -f "$out/.config" ]; then
 		# A realistic config for the files we touch: defconfig plus our
 		# options (the KUnit suite is built so that it is checked too).
-		run make -s O="$out" ARCH=x86_64 CC="ccache gcc" defconfig
+		run make -s O="$out" ARCH=x86_64 CC="$KFB_CC" defconfig
 		cat >> "$out/.config" <<CONF
 CONFIG_KUNIT=y
 CONFIG_KFREE_BATCH_KUNIT_TEST=m
 CONFIG_SLUB_KUNIT_TEST=m
 CONF
-		run make -s O="$out" ARCH=x86_64 CC="ccache gcc" olddefconfig
+		run make -s O="$out" ARCH=x86_64 CC="$KFB_CC" olddefconfig
 	fi
-	run make -s O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare >/dev/null
+	run make -s O="$out" ARCH=x86_64 CC="$KFB_CC" -j"$JOBS" prepare >/dev/null
 	# Force the objects to be rebuilt, so that every finding is printed.
 	for o in $(objects); do rm -f "$out/$o"; done
-	echo "  \$ make O=$out ARCH=x86_64 CC=\"ccache gcc\" -j$JOBS $flag" $(objects) >&2
-	make O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" $flag $(objects) 2>&1 |
+	echo "  \$ make O=$out ARCH=x86_64 CC=\"$KFB_CC\" -j$JOBS $flag" $(objects) >&2
+	make O="$out" ARCH=x86_64 CC="$KFB_CC" -j"$JOBS" $flag $(objects) 2>&1 |
 		grep -E '^[^ ]+:[0-9]+:([0-9]+:)? (warning|error)' |
 		# gcc names a file relative to O= (../../linux/mm/...), sparse
 		# relative to the tree or absolute: make each tree-relative.
