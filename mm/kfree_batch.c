@@ -55,6 +55,7 @@
 #include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
+#include "kfree_batch.h"
 #include "slab.h"
 
 #define CREATE_TRACE_POINTS

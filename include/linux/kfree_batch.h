@@ -32,18 +32,12 @@
 #ifndef _LINUX_KFREE_BATCH_H
 #define _LINUX_KFREE_BATCH_H
 
-#include <linux/irq_work.h>
-#include <linux/llist.h>
-#include <linux/mutex.h>
-#include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <linux/spinlock.h>
-#include <linux/timer.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
+struct dentry;
 struct kfree_batch;
-struct kfree_batch_block;
+struct kfree_batch_cpu;
 struct kmem_cache;
 struct srcu_struct;
 
@@ -153,69 +147,6 @@ enum kfree_batch_stat_item {
 	KFREE_BATCH_NR_STATS,
 };
 
-/*
- * A block of pointers names the first caches of its slab objects, for a
- * per-cache barrier to find them; it holds objects of any number.
- */
-#define KFREE_BATCH_BLOCK_CACHES	4
-
-/**
- * struct kfree_batch_cpu - the per-CPU state of a client
- *
- * Private to mm/kfree_batch.c; in the header only so that
- * DEFINE_KFREE_BATCH() can define it statically.
- */
-struct kfree_batch_cpu {
-	/* private: */
-	/*
-	 * Owned by this CPU: only code running on it touches these, with
-	 * @adding set (adds, the irq_work, and works bound to this CPU),
-	 * or another CPU once this one is dead.  No lock.
-	 */
-	bool adding;
-	struct kfree_batch_block *open;
-	/* The open block's caches, for other CPUs to glance at. */
-	struct kmem_cache *open_s[KFREE_BATCH_BLOCK_CACHES];
-	unsigned long open_more;		/* its @more */
-	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
-	unsigned long peak;
-	/* Each written by one side: the owner, or under @lock. */
-	unsigned long stats[KFREE_BATCH_NR_STATS];
-	unsigned int flush;			/* set by anyone, xchg() */
-
-	/* Shared with other CPUs: under @lock, taken with interrupts off. */
-	raw_spinlock_t lock;
-	struct kfree_batch_block *sealed;	/* FIFO in seal order */
-	struct kfree_batch_block *sealed_tail;
-	struct kfree_batch_block *reserve;	/* empty blocks */
-	unsigned int nr_reserve;
-	unsigned int reserve_target;
-	bool short_of_blocks;
-	struct kfree_batch_head *heads_sealed;
-	union kfree_batch_cookie heads_cookie;
-	unsigned long removed;			/* objects detached */
-	unsigned long armed_until;
-	unsigned long due;			/* the oldest open batch's */
-	bool armed;
-	bool due_set;
-	bool gp_pending;
-	bool offline;				/* keeps no reserve */
-
-	/* NMI adds and adds on top of adds, handed to an irq_work. */
-	struct llist_head deferred;
-	struct irq_work deferred_work;
-
-	/* Serialises releases, so that a barrier can wait for them. */
-	struct mutex drain_lock;
-	unsigned long released;			/* drain_lock */
-	unsigned long bulk_frees;		/* drain_lock */
-	struct timer_list timer;		/* queues @work: kc_arm() */
-	struct work_struct work;		/* the worker */
-	struct rcu_head gp_head;
-	struct kfree_batch *kb;
-	int cpu;
-};
-
 /**
  * struct kfree_batch - a client of the engine
  * @name: the client's name, used in debugfs (kfree_batch/<name>/).
@@ -269,68 +200,6 @@ struct kfree_batch {
  * with kfree_batch_add_freed().
  */
 #define KFREE_BATCH_FREED	BIT(3)
-
-void __kfree_batch_irq_work(struct irq_work *work);
-void __kfree_batch_freed_irq_work(struct irq_work *work);
-
-/*
- * Points where the KUnit suite can hold an add, a close or a barrier on
- * one CPU, so that an interleaving of two CPUs happens on every run: the
- * suite sets kfree_batch_test_hook, which is called at each of them.
- */
-enum kfree_batch_test_point {
-	KFREE_BATCH_TP_OWNED,	/* an add owns its CPU's open batches */
-	KFREE_BATCH_TP_CLOSE,	/* a batch is leaving the open ones */
-	KFREE_BATCH_TP_GLANCE,	/* a barrier has read a CPU's @adding */
-};
-
-typedef void (*kfree_batch_test_hook_t)(enum kfree_batch_test_point point,
-					struct kfree_batch_cpu *kc);
-#if IS_ENABLED(CONFIG_KFREE_BATCH_KUNIT_TEST)
-extern kfree_batch_test_hook_t kfree_batch_test_hook;
-#endif
-
-/* The per-CPU state and the client, for the two macros below. */
-#define __DEFINE_KFREE_BATCH(_name, _ops, _ssp, _flags, _irq_work)	\
-	static DEFINE_PER_CPU(struct kfree_batch_cpu, _name##_pcpu) = {	\
-		.lock = __RAW_SPIN_LOCK_UNLOCKED(_name##_pcpu.lock),	\
-		.deferred_work = _irq_work,				\
-	};								\
-	struct kfree_batch _name = {					\
-		.name = #_name,						\
-		.ops = (_ops),						\
-		.ssp = (_ssp),						\
-		.flags = (_flags),					\
-		.pcpu = &_name##_pcpu,					\
-		.pcpu_static = true,					\
-	}
-
-/**
- * DEFINE_KFREE_BATCH - define a client with static per-CPU state
- * @_name: the variable's name, also the client's name.
- * @_ops: its grace-period domain (&kfree_batch_rcu_ops, ...).
- * @_ssp: its srcu_struct for the SRCU domain, else NULL.
- *
- * The client accepts objects at once, even before kfree_batch_init() is
- * called on it (early in boot, say); they are released once it is.  The
- * variable has external linkage: do not prefix the macro with static.
- */
-#define DEFINE_KFREE_BATCH(_name, _ops, _ssp)				\
-	__DEFINE_KFREE_BATCH(_name, _ops, _ssp, 0,			\
-			     IRQ_WORK_INIT_HARD(__kfree_batch_irq_work))
-
-/**
- * DEFINE_KFREE_BATCH_FREED - define a client for freed slab objects
- * @_name: the variable's name, also the client's name.
- *
- * A %KFREE_BATCH_FREED client in the none domain, with no reserve.  Its
- * irq_work is not a hard one: on PREEMPT_RT it frees in the irq_work
- * thread, where the slab locks may be taken.
- */
-#define DEFINE_KFREE_BATCH_FREED(_name)					\
-	__DEFINE_KFREE_BATCH(_name, &kfree_batch_none_ops, NULL,	\
-			     KFREE_BATCH_FREED | KFREE_BATCH_NO_RESERVE, \
-			     IRQ_WORK_INIT(__kfree_batch_freed_irq_work))
 
 int kfree_batch_init(struct kfree_batch *kb);
 void kfree_batch_destroy(struct kfree_batch *kb);

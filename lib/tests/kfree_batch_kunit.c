@@ -48,6 +48,7 @@
 #include <linux/srcu.h>
 #include <linux/vmalloc.h>
 
+#include "../../mm/kfree_batch.h"
 #include "../../mm/slab.h"
 
 /* Not a SLUB poison byte (0x6b, 0x5a, 0xa5, 0xbb, 0xcc), nor init_on_free's 0. */
