@@ -18,9 +18,18 @@
  *   kc->lock, a raw spinlock always taken with interrupts off, also from
  *   an add when it seals or opens a batch.  Nothing is allocated but by
  *   alloc_pages_nolock() and nothing is woken with it held.
- * - kc_* helpers run on the CPU that owns kc, unless they say otherwise;
- *   __kfree_batch_detach() and kc_arm() expect kc->lock held, drain_*
- *   helpers kc->drain_lock (lockdep says so).
+ * - A name says where a helper runs and what it holds:
+ *
+ *   - kc_*: on kc's CPU, which owns kc (kc_own() to kc_unown()), or for
+ *     a dead CPU's kc on a CPU that keeps every other from touching it:
+ *     the hotplug teardown (kfb_cpu_dead()), or a holder of
+ *     cpus_read_lock() and kc->drain_lock;
+ *   - kcl_*: any CPU, kc->lock held;
+ *   - drain_*: any CPU, process context, kc->drain_lock held;
+ *   - kfb_lane*: a lane's state, under the lock that its comment names;
+ *   - kfb_*: anything else; its comment says where it runs.
+ *
+ *   Every kcl_* and drain_* helper asserts its lock with lockdep.
  * - A block is sealed when it receives its cookie; it is released only
  *   once the domain says that cookie has passed, and that is checked again
  *   right before the release.
@@ -183,17 +192,18 @@ static struct dentry *kfree_batch_debugfs;
 
 /* ====================== Grace-period domains ======================== */
 
-static void rcu_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static void kfb_rcu_snapshot(struct kfree_batch *kb,
+			     union kfree_batch_cookie *c)
 {
 	get_state_synchronize_rcu_full(&c->rcu);
 }
 
-static bool rcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static bool kfb_rcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 {
 	return poll_state_synchronize_rcu_full(&c->rcu);
 }
 
-static void rcu_call(struct kfree_batch *kb, struct rcu_head *head,
+static void kfb_rcu_call(struct kfree_batch *kb, struct rcu_head *head,
 		     rcu_callback_t func)
 {
 	/*
@@ -203,23 +213,23 @@ static void rcu_call(struct kfree_batch *kb, struct rcu_head *head,
 	call_rcu_hurry(head, func);
 }
 
-static void rcu_sync(struct kfree_batch *kb)
+static void kfb_rcu_sync(struct kfree_batch *kb)
 {
 	synchronize_rcu();
 }
 
-static void rcu_sync_expedited(struct kfree_batch *kb)
+static void kfb_rcu_sync_expedited(struct kfree_batch *kb)
 {
 	/* A normal grace period instead with rcupdate.rcu_normal=1. */
 	synchronize_rcu_expedited();
 }
 
-static void rcu_barrier_op(struct kfree_batch *kb)
+static void kfb_rcu_barrier(struct kfree_batch *kb)
 {
 	rcu_barrier();
 }
 
-static void rcu_expedite(struct kfree_batch *kb)
+static void kfb_rcu_expedite(struct kfree_batch *kb)
 {
 	struct rcu_gp_seq unused;
 
@@ -229,77 +239,79 @@ static void rcu_expedite(struct kfree_batch *kb)
 
 const struct kfree_batch_gp_ops kfree_batch_rcu_ops = {
 	.name = "rcu",
-	.snapshot = rcu_snapshot,
-	.poll = rcu_poll,
-	.call = rcu_call,
-	.synchronize = rcu_sync,
-	.synchronize_expedited = rcu_sync_expedited,
-	.cb_barrier = rcu_barrier_op,
-	.expedite = rcu_expedite,
+	.snapshot = kfb_rcu_snapshot,
+	.poll = kfb_rcu_poll,
+	.call = kfb_rcu_call,
+	.synchronize = kfb_rcu_sync,
+	.synchronize_expedited = kfb_rcu_sync_expedited,
+	.cb_barrier = kfb_rcu_barrier,
+	.expedite = kfb_rcu_expedite,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_rcu_ops);
 
-static void srcu_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static void kfb_srcu_snapshot(struct kfree_batch *kb,
+			      union kfree_batch_cookie *c)
 {
 	c->seq = get_state_synchronize_srcu(kb->ssp);
 }
 
-static bool srcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static bool kfb_srcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 {
 	return poll_state_synchronize_srcu(kb->ssp, c->seq);
 }
 
-static void srcu_call(struct kfree_batch *kb, struct rcu_head *head,
+static void kfb_srcu_call(struct kfree_batch *kb, struct rcu_head *head,
 		      rcu_callback_t func)
 {
 	call_srcu(kb->ssp, head, func);
 }
 
-static void srcu_sync(struct kfree_batch *kb)
+static void kfb_srcu_sync(struct kfree_batch *kb)
 {
 	synchronize_srcu(kb->ssp);
 }
 
-static void srcu_sync_expedited(struct kfree_batch *kb)
+static void kfb_srcu_sync_expedited(struct kfree_batch *kb)
 {
 	synchronize_srcu_expedited(kb->ssp);
 }
 
-static void srcu_barrier_op(struct kfree_batch *kb)
+static void kfb_srcu_barrier(struct kfree_batch *kb)
 {
 	srcu_barrier(kb->ssp);
 }
 
 const struct kfree_batch_gp_ops kfree_batch_srcu_ops = {
 	.name = "srcu",
-	.snapshot = srcu_snapshot,
-	.poll = srcu_poll,
-	.call = srcu_call,
-	.synchronize = srcu_sync,
-	.synchronize_expedited = srcu_sync_expedited,
-	.cb_barrier = srcu_barrier_op,
+	.snapshot = kfb_srcu_snapshot,
+	.poll = kfb_srcu_poll,
+	.call = kfb_srcu_call,
+	.synchronize = kfb_srcu_sync,
+	.synchronize_expedited = kfb_srcu_sync_expedited,
+	.cb_barrier = kfb_srcu_barrier,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_srcu_ops);
 
-static void none_snapshot(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static void kfb_none_snapshot(struct kfree_batch *kb,
+			      union kfree_batch_cookie *c)
 {
 }
 
-static bool none_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
+static bool kfb_none_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 {
 	return true;
 }
 
-static void none_nop(struct kfree_batch *kb)
+static void kfb_none_nop(struct kfree_batch *kb)
 {
 }
 
 const struct kfree_batch_gp_ops kfree_batch_none_ops = {
 	.name = "none",
-	.snapshot = none_snapshot,
-	.poll = none_poll,
-	.synchronize = none_nop,
-	.cb_barrier = none_nop,
+	.snapshot = kfb_none_snapshot,
+	.poll = kfb_none_poll,
+	.synchronize = kfb_none_nop,
+	.cb_barrier = kfb_none_nop,
 };
 EXPORT_SYMBOL_GPL(kfree_batch_none_ops);
 
@@ -478,7 +490,7 @@ static void kfb_leak(struct kfree_batch *kb, const void *ptr, const char *why)
 }
 
 /* Arm the CPU's worker to run within @delay jiffies.  Never wakes a task. */
-static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
+static void kcl_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 {
 	unsigned long when = jiffies + delay;
 
@@ -501,7 +513,7 @@ static void kc_arm(struct kfree_batch_cpu *kc, unsigned long delay)
 }
 
 /* Record that an open batch is due to be sealed at @when. */
-static void kc_due(struct kfree_batch_cpu *kc, unsigned long when)
+static void kcl_due(struct kfree_batch_cpu *kc, unsigned long when)
 {
 	lockdep_assert_held(&kc->lock);
 	if (!kc->due_set || time_before(when, kc->due)) {
@@ -515,7 +527,7 @@ static void kc_arm_unlocked(struct kfree_batch_cpu *kc, unsigned long delay)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&kc->lock, flags);
-	kc_arm(kc, delay);
+	kcl_arm(kc, delay);
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
@@ -607,7 +619,7 @@ static void kc_seal_open(struct kfree_batch_cpu *kc, bool all,
  * add that returned before the glance is seen; one that runs meanwhile
  * may not be.
  */
-static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
+static bool kfb_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 {
 	int i;
 
@@ -624,7 +636,7 @@ static bool kc_has_open(struct kfree_batch_cpu *kc, struct kmem_cache *only)
 	return !!data_race(kc->heads);
 }
 
-static unsigned int kc_reserve_target(struct kfree_batch_cpu *kc)
+static unsigned int kcl_reserve_target(struct kfree_batch_cpu *kc)
 {
 	unsigned int pages = 0;
 
@@ -668,8 +680,8 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc,
 		kc->short_of_blocks = true;
 	}
 	/* Adds to an open batch need not arm: this one covers them. */
-	kc_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
-	kc_due(kc, jiffies + msecs_to_jiffies(READ_ONCE(seal_ms)));
+	kcl_arm(kc, msecs_to_jiffies(READ_ONCE(seal_ms)));
+	kcl_due(kc, jiffies + msecs_to_jiffies(READ_ONCE(seal_ms)));
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 	if (b || !may_alloc)
 		return b;
@@ -680,11 +692,14 @@ static struct kfree_batch_block *kc_new_block(struct kfree_batch_cpu *kc,
 	return page_address(page);
 }
 
-/* Objects added and not yet detached for release: a glance. */
-static unsigned long kc_pending(struct kfree_batch_cpu *kc)
+/* Objects added and not yet released: a glance from any CPU. */
+static unsigned long kfb_pending(struct kfree_batch_cpu *kc)
 {
 	/* data_race(): word-sized counters, a figure that may be stale. */
-	return data_race(kc->stats[KFREE_BATCH_ADDED] - kc->removed);
+	unsigned long added = data_race(kc->stats[KFREE_BATCH_ADDED]);
+	unsigned long released = data_race(kc->stats[KFREE_BATCH_RELEASED]);
+
+	return added > released ? added - released : 0;
 }
 
 static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
@@ -692,9 +707,9 @@ static __always_inline void kc_count_add(struct kfree_batch_cpu *kc)
 	unsigned long pending;
 
 	kc->stats[KFREE_BATCH_ADDED]++;
-	pending = kc_pending(kc);
-	if (pending > kc->peak)
-		kc->peak = pending;
+	pending = kfb_pending(kc);
+	if (pending > kc->stats[KFREE_BATCH_PEAK])
+		kc->stats[KFREE_BATCH_PEAK] = pending;
 }
 
 /* Name @s in @b, open on this CPU, unless it does already. */
@@ -771,8 +786,8 @@ static void __kfree_batch_add_head(struct kfree_batch_cpu *kc,
 	kc_count_add(kc);
 	/* No storage: let the worker seal it and refill the reserve soon. */
 	raw_spin_lock_irqsave(&kc->lock, flags);
-	kc_arm(kc, 1);
-	kc_due(kc, jiffies);
+	kcl_arm(kc, 1);
+	kcl_due(kc, jiffies);
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
 
@@ -869,7 +884,7 @@ static __always_inline bool kc_own(struct kfree_batch_cpu *kc)
 	return true;
 }
 
-static void kc_release_freed(struct kfree_batch_cpu *kc);
+static void kfb_freed_release(struct kfree_batch_cpu *kc);
 
 /*
  * Add what NMI adds and interrupted adds left on the deferred list.  A
@@ -884,7 +899,7 @@ static void kc_take_deferred(struct kfree_batch_cpu *kc)
 	void *ptr;
 
 	if (kc->kb->flags & KFREE_BATCH_FREED) {
-		kc_release_freed(kc);
+		kfb_freed_release(kc);
 		return;
 	}
 	node = llist_del_all(&kc->deferred);
@@ -1056,7 +1071,7 @@ static __always_inline bool kfb_has_lane(struct kfree_batch *kb)
 
 static void kfb_lane_gp_done(struct rcu_head *head);
 
-/* The domain's @call; not lazy for RCU (see rcu_call()). */
+/* The domain's @call; not lazy for RCU (see kfb_rcu_call()). */
 static void kfb_lane_call(struct kfb_lane *l)
 {
 	struct kfree_batch *kb = kfb_lane_kb(l);
@@ -1652,7 +1667,6 @@ static unsigned long kfb_lane_stat(unsigned long *counter)
 static void kfb_lanes_get_stats(struct kfree_batch *kb,
 				unsigned long stats[KFREE_BATCH_NR_STATS])
 {
-	unsigned long added = 0, released = 0;
 	struct kfb_lane *l;
 	int cpu;
 
@@ -1660,17 +1674,12 @@ static void kfb_lanes_get_stats(struct kfree_batch *kb,
 		return;
 	for_each_possible_cpu(cpu) {
 		l = per_cpu_ptr(&kfb_lanes[kb->lane], cpu);
-		added += kfb_lane_stat(&l->added);
-		released += READ_ONCE(l->released);
+		stats[KFREE_BATCH_ADDED] += kfb_lane_stat(&l->added);
+		stats[KFREE_BATCH_RELEASED] += READ_ONCE(l->released);
 		stats[KFREE_BATCH_SEALED] += kfb_lane_stat(&l->sealed_nr);
 		stats[KFREE_BATCH_GP_WAITS] += kfb_lane_stat(&l->gp_waits);
 		stats[KFREE_BATCH_BULK_FREES] += kfb_lane_stat(&l->releases);
 	}
-	stats[KFREE_BATCH_ADDED] += added;
-	stats[KFREE_BATCH_RELEASED] += released;
-	/* Adds and releases are counted on different CPUs at times. */
-	if (added > released)
-		stats[KFREE_BATCH_PENDING] += added - released;
 }
 
 static void __init kfb_lanes_setup(void)
@@ -1885,7 +1894,7 @@ static struct llist_node *kfb_free_one_cache(struct llist_node *list,
  * hotplug callback on another CPU; any context but NMI.  The counters
  * are written under @lock, as two CPUs may release one list's objects.
  */
-static void kc_release_freed(struct kfree_batch_cpu *kc)
+static void kfb_freed_release(struct kfree_batch_cpu *kc)
 {
 	struct llist_node *list = llist_del_all(&kc->deferred);
 	unsigned long n = 0, bulk = 0, flags;
@@ -1896,7 +1905,6 @@ static void kc_release_freed(struct kfree_batch_cpu *kc)
 		list = kfb_free_one_cache(list, &n, &bulk);
 	raw_spin_lock_irqsave(&kc->lock, flags);
 	kc->stats[KFREE_BATCH_ADDED] += n;
-	kc->removed += n;
 	kc->stats[KFREE_BATCH_RELEASED] += n;
 	kc->stats[KFREE_BATCH_BULK_FREES] += bulk;
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
@@ -1953,7 +1961,7 @@ static void kfb_freed_sync(struct kfree_batch *kb)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		if (cpu_online(cpu))
 			irq_work_sync(&kc->deferred_work);
-		kc_release_freed(kc);
+		kfb_freed_release(kc);
 	}
 }
 
@@ -1983,7 +1991,7 @@ static void kfb_freed_barrier(struct kfree_batch *kb)
  */
 void __kfree_batch_freed_irq_work(struct irq_work *work)
 {
-	kc_release_freed(container_of(work, struct kfree_batch_cpu,
+	kfb_freed_release(container_of(work, struct kfree_batch_cpu,
 				      deferred_work));
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_freed_irq_work);
@@ -1993,13 +2001,13 @@ EXPORT_SYMBOL_GPL(__kfree_batch_freed_irq_work);
  * own its CPU's batches) to this CPU's batches.  Process context, or a
  * CPU hotplug callback.
  */
-static void kc_add_deferred(struct kfree_batch_cpu *kc)
+static void kfb_adopt_deferred(struct kfree_batch_cpu *kc)
 {
 	struct llist_node *node, *next;
 	struct kfree_batch_head *head;
 
 	if (kc->kb->flags & KFREE_BATCH_FREED) {
-		kc_release_freed(kc);
+		kfb_freed_release(kc);
 		return;
 	}
 	node = llist_del_all(&kc->deferred);
@@ -2081,11 +2089,11 @@ static void kfb_op_expire(struct kfree_batch_cpu *kc, struct kfb_owner_op *op)
 	kc->armed = false;
 	kc->due_set = false;
 	if (kc->open) {
-		kc_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
-		kc_due(kc, next + delay);
+		kcl_arm(kc, max_t(long, (long)(next + delay - jiffies), 1));
+		kcl_due(kc, next + delay);
 	} else if (kc->heads) {
-		kc_arm(kc, delay);
-		kc_due(kc, jiffies + delay);
+		kcl_arm(kc, delay);
+		kcl_due(kc, jiffies + delay);
 	}
 	raw_spin_unlock_irqrestore(&kc->lock, flags);
 }
@@ -2120,17 +2128,17 @@ static int kfb_cpu_dead(unsigned int cpu)
 	list_for_each_entry_rcu(kb, &kfree_batch_clients, node) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		/* An add took them before the CPU went down; in case not: */
-		kc_add_deferred(kc);
+		kfb_adopt_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
 		WRITE_ONCE(kc->flush, 0);
-		/* An offline CPU keeps no reserve: see kc_reserve_target(). */
+		/* An offline CPU keeps no reserve: see kcl_reserve_target(). */
 		raw_spin_lock_irqsave(&kc->lock, flags);
 		kc->offline = true;
 		reserve = kc->reserve;
 		kc->reserve = NULL;
 		kc->nr_reserve = 0;
 		kc->due_set = false;
-		kc_arm(kc, 1);
+		kcl_arm(kc, 1);
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 		while ((b = reserve)) {
 			reserve = b->next;
@@ -2156,7 +2164,7 @@ static int kfb_cpu_prepare(unsigned int cpu)
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irqsave(&kc->lock, flags);
 		kc->offline = false;
-		kc_arm(kc, 1);
+		kcl_arm(kc, 1);
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
 	rcu_read_unlock();
@@ -2171,7 +2179,7 @@ static void kfb_free_block_page(struct kfree_batch_cpu *kc,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&kc->lock, flags);
-	if (kc->nr_reserve < kc_reserve_target(kc)) {
+	if (kc->nr_reserve < kcl_reserve_target(kc)) {
 		b->next = kc->reserve;
 		kc->reserve = b;
 		kc->nr_reserve++;
@@ -2188,13 +2196,14 @@ static void drain_check_gp(struct kfree_batch_cpu *kc,
 {
 	struct kfree_batch *kb = kc->kb;
 
+	lockdep_assert_held(&kc->drain_lock);
 	if (WARN_ONCE(!kb->ops->poll(kb, c),
 		      "kfree_batch: %s: batch released before its grace period\n",
 		      kb->name))
 		kb->ops->synchronize(kb);
 }
 
-static void drain_vfree(void *ptr)
+static void kfb_vfree(void *ptr)
 {
 	struct vm_struct *area = find_vm_area(ptr);
 
@@ -2226,7 +2235,7 @@ static unsigned int kfb_release_objs(struct kfree_batch_block *b)
 			i++;
 			continue;
 		}
-		drain_vfree(objs[i]);
+		kfb_vfree(objs[i]);
 		objs[i] = objs[--nr];
 		frees = 1;
 		cond_resched();
@@ -2274,8 +2283,8 @@ static void drain_block(struct kfree_batch_cpu *kc, struct kfree_batch_block *b)
 	trace_kfree_batch_release(kc->kb->name, kfb_block_name(b), b->nr);
 	for (i = 0; i < b->nr; i++)
 		kfb_debug_unqueue(b->objs[i]);
-	kc->released += b->nr;
-	kc->bulk_frees += kfb_release_objs(b);
+	kc->stats[KFREE_BATCH_RELEASED] += b->nr;
+	kc->stats[KFREE_BATCH_BULK_FREES] += kfb_release_objs(b);
 	kfb_free_block_page(kc, b);
 }
 
@@ -2298,7 +2307,7 @@ static void drain_heads(struct kfree_batch_cpu *kc,
 		if (kfb_classify(ptr, &s) == KFB_SLAB)
 			atomic_long_inc(&s->kfb_released);
 		kvfree(ptr);
-		kc->released++;
+		kc->stats[KFREE_BATCH_RELEASED]++;
 		cond_resched();
 	}
 }
@@ -2308,9 +2317,9 @@ static void drain_heads(struct kfree_batch_cpu *kc,
  * cache @only, if not NULL), and the sealed fallback list if it is ready.
  */
 static struct kfree_batch_block *
-__kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
-		     unsigned int *max, struct kfree_batch_head **heads,
-		     union kfree_batch_cookie *heads_cookie)
+kcl_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
+	   unsigned int *max, struct kfree_batch_head **heads,
+	   union kfree_batch_cookie *heads_cookie)
 {
 	struct kfree_batch *kb = kc->kb;
 	struct kfree_batch_block *b, **pp = &kc->sealed, *ready = NULL;
@@ -2330,7 +2339,6 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 			*pp = b->next;
 			b->next = ready;
 			ready = b;
-			kc->removed += b->nr;
 			continue;
 		}
 		last = b;
@@ -2341,10 +2349,6 @@ __kfree_batch_detach(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 		kc->sealed_tail = last;
 	*heads = NULL;
 	if (kc->heads_sealed && kb->ops->poll(kb, &kc->heads_cookie)) {
-		struct kfree_batch_head *h;
-
-		for (h = kc->heads_sealed; h; h = h->next)
-			kc->removed++;
 		*heads = kc->heads_sealed;
 		*heads_cookie = kc->heads_cookie;
 		kc->heads_sealed = NULL;
@@ -2365,7 +2369,7 @@ static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 
 	lockdep_assert_held(&kc->drain_lock);
 	raw_spin_lock_irq(&kc->lock);
-	ready = __kfree_batch_detach(kc, only, &max, &heads, &heads_cookie);
+	ready = kcl_detach(kc, only, &max, &heads, &heads_cookie);
 	raw_spin_unlock_irq(&kc->lock);
 
 	for (; ready; ready = next) {
@@ -2381,15 +2385,15 @@ static bool drain_ready(struct kfree_batch_cpu *kc, struct kmem_cache *only,
 	 */
 	if (heads && data_race(kc->heads)) {
 		raw_spin_lock_irq(&kc->lock);
-		kc_due(kc, jiffies);
-		kc_arm(kc, 1);
+		kcl_due(kc, jiffies);
+		kcl_arm(kc, 1);
 		raw_spin_unlock_irq(&kc->lock);
 	}
 	return !max;
 }
 
 /* Keep @kc's reserve full; process context, may sleep briefly. */
-static void drain_refill(struct kfree_batch_cpu *kc)
+static void kfb_refill_reserve(struct kfree_batch_cpu *kc)
 {
 	struct kfree_batch_block *b;
 	unsigned int target;
@@ -2399,7 +2403,7 @@ static void drain_refill(struct kfree_batch_cpu *kc)
 	if (!kc->short_of_blocks)
 		kc->reserve_target /= 2;
 	kc->short_of_blocks = false;
-	target = kc_reserve_target(kc);
+	target = kcl_reserve_target(kc);
 	raw_spin_unlock_irq(&kc->lock);
 
 	while (READ_ONCE(kc->nr_reserve) < target) {
@@ -2417,7 +2421,7 @@ static void drain_refill(struct kfree_batch_cpu *kc)
  * Run the worker now, whatever its timer says.  Takes no lock of ours
  * (this may run in softirq context, on top of an add on this CPU).
  */
-static void kc_kick(struct kfree_batch_cpu *kc)
+static void kfb_kick(struct kfree_batch_cpu *kc)
 {
 	WRITE_ONCE(kc->gp_pending, false);
 	queue_work_on(kc->cpu, kfb_worker_wq, &kc->work);
@@ -2426,7 +2430,7 @@ static void kc_kick(struct kfree_batch_cpu *kc)
 static void kfb_gp_done(struct rcu_head *head)
 {
 	/* Softirq or rcuc kthread context: waking the worker is fine here. */
-	kc_kick(container_of(head, struct kfree_batch_cpu, gp_head));
+	kfb_kick(container_of(head, struct kfree_batch_cpu, gp_head));
 }
 
 /* Wait for the grace period of what remains sealed: one callback per CPU. */
@@ -2435,6 +2439,7 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 	struct kfree_batch *kb = kc->kb;
 	bool call = false;
 
+	lockdep_assert_held(&kc->drain_lock);
 	/*
 	 * Being destroyed: no callback may outlive @kc (only left over if
 	 * objects were added during kfree_batch_destroy(), which warns).
@@ -2453,7 +2458,7 @@ static void drain_wait_gp(struct kfree_batch_cpu *kc)
 	if (kb->ops->call)
 		kb->ops->call(kb, &kc->gp_head, kfb_gp_done);
 	else
-		kc_kick(kc);
+		kfb_kick(kc);
 }
 
 /* Under a flood, hurry the grace period instead of letting memory pile up. */
@@ -2464,16 +2469,17 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
 	unsigned long bound = READ_ONCE(backlog);
 	bool hurry = false;
 
+	lockdep_assert_held(&kc->drain_lock);
 	if (!kb->ops->expedite || !bound)
 		return;
 	raw_spin_lock_irq(&kc->lock);
-	if (kc_pending(kc) > bound) {
+	if (kfb_pending(kc) > bound) {
 		/*
 		 * Poll again soon: an expedited grace period, started here
 		 * or on another CPU, ends before the normal one that the
 		 * callback waits for.
 		 */
-		kc_arm(kc, 1);
+		kcl_arm(kc, 1);
 		/*
 		 * It interrupts every CPU: one per client every 100 ms at
 		 * most, whichever CPUs are behind.
@@ -2494,7 +2500,7 @@ static void drain_expedite(struct kfree_batch_cpu *kc)
  * will while cpus_read_lock() is held; drain_lock keeps the worker and a
  * barrier from doing it at once.
  */
-static void kc_seal_dead(struct kfree_batch_cpu *kc)
+static void kfb_seal_dead(struct kfree_batch_cpu *kc)
 {
 	lockdep_assert_cpus_held();
 	/* data_race(): a dead CPU's pointer, only tested. */
@@ -2521,7 +2527,7 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 	due = READ_ONCE(kc->flush) ||
 	      (kc->due_set && time_after_eq(jiffies, kc->due));
 	if (!due && kc->due_set)
-		kc_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
+		kcl_arm(kc, max_t(long, (long)(kc->due - jiffies), 1));
 	raw_spin_unlock_irq(&kc->lock);
 	if (due && !kfb_owner_run(kc, kfb_op_expire, &op)) {
 		cpus_read_lock();
@@ -2534,7 +2540,7 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 			raw_spin_lock_irq(&kc->lock);
 			kc->due_set = false;
 			raw_spin_unlock_irq(&kc->lock);
-			kc_seal_dead(kc);
+			kfb_seal_dead(kc);
 		}
 		cpus_read_unlock();
 	}
@@ -2546,7 +2552,7 @@ static void kfb_run(struct kfree_batch_cpu *kc)
 		cond_resched();
 		mutex_lock(&kc->drain_lock);
 	}
-	drain_refill(kc);
+	kfb_refill_reserve(kc);
 	drain_wait_gp(kc);
 	drain_expedite(kc);
 	mutex_unlock(&kc->drain_lock);
@@ -2558,7 +2564,7 @@ static void kfree_batch_work(struct work_struct *work)
 }
 
 /*
- * The worker's timer (kc_arm()), pinned to the CPU that armed it: the
+ * The worker's timer (kcl_arm()), pinned to the CPU that armed it: the
  * owner for the time bound, so that it interrupts no other CPU.  Queues
  * the worker on the owner; softirq context.
  */
@@ -2627,7 +2633,7 @@ static void kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		irq_work_sync(&kc->deferred_work);
-		kc_add_deferred(kc);
+		kfb_adopt_deferred(kc);
 	}
 	lockdep_assert_cpus_held();
 	for_each_online_cpu(cpu) {
@@ -2640,11 +2646,11 @@ static void kfb_seal_all(struct kfree_batch *kb, struct kmem_cache *only)
 		 */
 		busy = smp_load_acquire(&kc->adding);
 		kfb_test_point(KFREE_BATCH_TP_GLANCE, kc);
-		if (busy || kc_has_open(kc, only))
+		if (busy || kfb_has_open(kc, only))
 			kfb_on_owner(kc, cpu, &op);
 	}
 	for_each_cpu_andnot(cpu, cpu_possible_mask, cpu_online_mask)
-		kc_seal_dead(per_cpu_ptr(kb->pcpu, cpu));
+		kfb_seal_dead(per_cpu_ptr(kb->pcpu, cpu));
 	/*
 	 * A batch that was no longer open at the glance above is queued by
 	 * now: kc_close() queues it first.  Pairs with its smp_wmb().
@@ -2929,7 +2935,7 @@ late_initcall(kfb_debugfs_init);
  * leaves the list, and blocks are only appended after the tail read
  * here: the walk looks up objects without the raw lock.
  */
-static unsigned long kc_sealed_count(struct kfree_batch_cpu *kc,
+static unsigned long kfb_sealed_count(struct kfree_batch_cpu *kc,
 				     struct kmem_cache *s)
 {
 	struct kfree_batch_block *b, *last;
@@ -2991,11 +2997,14 @@ static void kfb_cpus_start(struct kfree_batch *kb)
 		kc->offline = !cpu_online(cpu);
 		raw_spin_unlock_irq(&kc->lock);
 		if (cpu_online(cpu)) {
-			drain_refill(kc);
+			kfb_refill_reserve(kc);
 			continue;
 		}
-		kc_add_deferred(kc);
+		/* As kfb_seal_dead() may, from a barrier: one at a time. */
+		mutex_lock(&kc->drain_lock);
+		kfb_adopt_deferred(kc);
 		kc_seal_open(kc, true, 0, NULL);
+		mutex_unlock(&kc->drain_lock);
 	}
 	cpus_read_unlock();
 }
@@ -3020,7 +3029,7 @@ static void kfb_cpus_stop(struct kfree_batch *kb)
 	kb->ops->cb_barrier(kb);
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
-		/* Shut down: a stray kc_arm() from now on is a no-op. */
+		/* Shut down: a stray kcl_arm() from now on is a no-op. */
 		timer_shutdown_sync(&kc->timer);
 		cancel_work_sync(&kc->work);
 		while ((b = kc->reserve)) {
@@ -3057,7 +3066,7 @@ int kfree_batch_init(struct kfree_batch *kb)
 	kfb_debugfs_add(kb);
 	mutex_unlock(&kfree_batch_clients_lock);
 	kfb_cpus_start(kb);
-	/* Pairs with the smp_load_acquire() in kc_arm(). */
+	/* Pairs with the smp_load_acquire() in kcl_arm(). */
 	smp_store_release(&kb->live, true);
 	/* Release what was added before init (static clients). */
 	kfree_batch_flush(kb);
@@ -3260,9 +3269,9 @@ void kfree_batch_flush(struct kfree_batch *kb)
 	for_each_possible_cpu(cpu) {
 		kc = per_cpu_ptr(kb->pcpu, cpu);
 		raw_spin_lock_irqsave(&kc->lock, flags);
-		if (kc_has_open(kc, NULL) || kc->sealed || kc->heads_sealed) {
+		if (kfb_has_open(kc, NULL) || kc->sealed || kc->heads_sealed) {
 			WRITE_ONCE(kc->flush, 1);
-			kc_arm(kc, 1);
+			kcl_arm(kc, 1);
 		}
 		raw_spin_unlock_irqrestore(&kc->lock, flags);
 	}
@@ -3376,13 +3385,12 @@ void kfree_batch_get_stats(struct kfree_batch *kb,
 		for (i = 0; i < KFREE_BATCH_NR_STATS; i++)
 			/* data_race(): word-sized counters, one writer each. */
 			stats[i] += data_race(kc->stats[i]);
-		stats[KFREE_BATCH_PENDING] += kc_pending(kc);
-		/* data_race(): as above. */
-		stats[KFREE_BATCH_PEAK] += data_race(kc->peak);
-		stats[KFREE_BATCH_RELEASED] += READ_ONCE(kc->released);
-		stats[KFREE_BATCH_BULK_FREES] += READ_ONCE(kc->bulk_frees);
 	}
 	kfb_lanes_get_stats(kb, stats);
+	/* Adds and releases are counted on different CPUs at times. */
+	if (stats[KFREE_BATCH_ADDED] > stats[KFREE_BATCH_RELEASED])
+		stats[KFREE_BATCH_PENDING] = stats[KFREE_BATCH_ADDED] -
+					     stats[KFREE_BATCH_RELEASED];
 }
 EXPORT_SYMBOL_GPL(kfree_batch_get_stats);
 
@@ -3410,9 +3418,9 @@ unsigned long kfree_batch_cache_pending(struct kmem_cache *s)
 	list_for_each_entry(kb, &kfree_batch_clients, node) {
 		for_each_possible_cpu(cpu) {
 			kc = per_cpu_ptr(kb->pcpu, cpu);
-			if (kc_has_open(kc, s))
+			if (kfb_has_open(kc, s))
 				kfb_on_owner(kc, cpu, &op);
-			n += kc_sealed_count(kc, s);
+			n += kfb_sealed_count(kc, s);
 		}
 	}
 	mutex_unlock(&kfree_batch_clients_lock);

@@ -47,8 +47,12 @@ struct kfree_batch_cpu {
 	struct kmem_cache *open_s[KFREE_BATCH_BLOCK_CACHES];
 	unsigned long open_more;		/* its @more */
 	struct kfree_batch_head *heads;		/* fallback, not sealed yet */
-	unsigned long peak;
-	/* Each written by one side: the owner, or under @lock. */
+	/*
+	 * Each slot has one writer at a time: the owner (ADDED, PEAK, ...),
+	 * @drain_lock's holder (RELEASED, BULK_FREES), or @lock's holder
+	 * (SEALED, GP_WAITS, and RELEASED and BULK_FREES of a FREED
+	 * client).  PENDING is computed, not kept.
+	 */
 	unsigned long stats[KFREE_BATCH_NR_STATS];
 	unsigned int flush;			/* set by anyone, xchg() */
 
@@ -62,7 +66,6 @@ struct kfree_batch_cpu {
 	bool short_of_blocks;
 	struct kfree_batch_head *heads_sealed;
 	union kfree_batch_cookie heads_cookie;
-	unsigned long removed;			/* objects detached */
 	unsigned long armed_until;
 	unsigned long due;			/* the oldest open batch's */
 	bool armed;
@@ -76,9 +79,7 @@ struct kfree_batch_cpu {
 
 	/* Serialises releases, so that a barrier can wait for them. */
 	struct mutex drain_lock;
-	unsigned long released;			/* drain_lock */
-	unsigned long bulk_frees;		/* drain_lock */
-	struct timer_list timer;		/* queues @work: kc_arm() */
+	struct timer_list timer;		/* queues @work: kcl_arm() */
 	struct work_struct work;		/* the worker */
 	struct rcu_head gp_head;
 	struct kfree_batch *kb;
