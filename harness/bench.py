@@ -160,6 +160,9 @@ def results_md(rows, info, bad, workloads):
            '- machine: %s' % info['machine'],
            '- date: %s, run time %s' % (info['date'], info['time']),
            '- commit: %s' % info['commit'],
+           ] + (['- stock kernel: KSRC=%s at %s, not Debian\'s 7.3'
+                 % (info['ksrc'], info.get('ksrc_onto', '?'))]
+                if info.get('ksrc') else []) + [
            '- rounds: %d for workloads with goals, up to %d for counts-only '
            'ones; kernel order random per round (seed %d)'
            % (info['rounds'], COUNT_ROUNDS, info['seed']),
@@ -210,7 +213,9 @@ def cmd_all(size, only):
     write_csv(base, rows, raw)
     write_chart(base, rows, size)
     info = dict(size=size, rounds=rounds, seed=seed, date=date,
-                machine=machine(), commit=tree,
+                machine=machine(), commit=tree, ksrc=bk.KSRC,
+                ksrc_onto=bk.git(bk.TREE, 'rev-parse', '--short=12',
+                                 bk.onto_of('stock')) if bk.KSRC else '',
                 time='%dm%02ds' % divmod(int(time.time() - t0), 60))
     with open(base + '-info.json', 'w') as f:
         json.dump(dict(info, bad=bad, workloads=workloads, only=bool(only)),
@@ -223,7 +228,8 @@ def cmd_all(size, only):
           % (size, rounds, seed))
     print('\n'.join(bs.table_lines(rows)))
     print()
-    if size == 'large' and not only:
+    # bench/RESULTS.md is the record against Debian's 7.3, not KSRC's base.
+    if size == 'large' and not only and not bk.KSRC:
         res = os.path.join(bk.ROOT, 'bench', 'RESULTS.md')
         with open(res, 'w') as f:
             f.write(md)
@@ -299,7 +305,8 @@ def main():
         if args.write:
             md = results_md(rows, info, info['bad'], info['workloads'])
             dests = [f.replace('-raw.csv', '.md')]
-            if args.size == 'large' and not info['only']:
+            if args.size == 'large' and not info['only'] and \
+                    not info.get('ksrc'):
                 dests.append(os.path.join(bk.ROOT, 'bench', 'RESULTS.md'))
             for d in dests:
                 with open(d, 'w') as fh:

@@ -29,14 +29,18 @@ ROOT = kseries.ROOT
 O = os.environ.get('O') or os.path.join(ROOT, 'build')
 if not os.path.isabs(O):
     O = os.path.join(ROOT, O)
-BENCH = os.path.join(O, 'bench')
-TREE = os.path.join(O, 'linux')
+# KSRC=: the maintainer's tree that `make prepare` put the series on, a
+# branch kfree_batch-<stamp> over the commit recorded in kfb-onto.  Its
+# kernels are kept apart from those of the Debian base.
+KSRC = os.environ.get('KSRC', '')
+BENCH = os.path.join(O, 'bench-ksrc' if KSRC else 'bench')
+TREE = KSRC or os.path.join(O, 'linux')
 JOBS = os.environ.get('JOBS') or str(os.cpu_count())
 V = os.environ.get('V', '0') == '1'
 KVM = os.environ.get('KVM', '0') == '1'
 
-# Where each kernel starts (a rev of the prepared tree O/linux), and the
-# bench series files applied on top, in order.
+# Where each kernel starts (a rev of the prepared tree, O/linux or KSRC),
+# and the bench series files applied on top, in order.
 ONTO = {'stock': 'base', 'patched': 'kfree_batch'}
 SERIES = {'stock': ('series', 'series-stock'), 'patched': ('series',)}
 
@@ -55,6 +59,28 @@ def git(tree, *args):
                           capture_output=True, text=True).stdout.strip()
 
 
+def onto_of(kernel):
+    """The rev of TREE that @kernel starts from."""
+    if not KSRC:
+        return ONTO[kernel]
+    gitdir = git(KSRC, 'rev-parse', '--absolute-git-dir')
+    if kernel == 'stock':
+        try:
+            with open(os.path.join(gitdir, 'kfb-onto')) as f:
+                return f.read().strip()
+        except OSError:
+            die('KSRC=%s: no kfb-onto in its git directory: run `make '
+                'KSRC=%s prepare` first' % (KSRC, KSRC))
+    branch = subprocess.run(['git', '-C', KSRC, 'symbolic-ref', '-q',
+                             '--short', 'HEAD'], capture_output=True,
+                            text=True).stdout.strip()
+    if not branch.startswith('kfree_batch-'):
+        die('KSRC=%s is on %s, not on the branch `make KSRC=%s prepare` '
+            'made (kfree_batch-<stamp>)' % (KSRC, branch or 'no branch',
+                                            KSRC))
+    return branch
+
+
 def src_of(kernel):
     return os.path.join(BENCH, kernel, 'src')
 
@@ -66,7 +92,7 @@ def prepare_src(kernel):
     stanzas = []
     for name in SERIES[kernel]:
         stanzas += kseries.parse(os.path.join(bench, name))
-    onto = git(TREE, 'rev-parse', ONTO[kernel])
+    onto = git(TREE, 'rev-parse', onto_of(kernel))
     h = hashlib.sha256(onto.encode())
     for name in SERIES[kernel]:
         h.update(open(os.path.join(bench, name), 'rb').read())
@@ -77,7 +103,7 @@ def prepare_src(kernel):
     stampf = os.path.join(BENCH, kernel, 'stamp')
     if not os.path.isdir(src):
         os.makedirs(os.path.dirname(src), exist_ok=True)
-        say('WORKTREE %s (%s)' % (src, ONTO[kernel]))
+        say('WORKTREE %s (%s)' % (src, onto_of(kernel)))
         git(TREE, 'worktree', 'prune')
         git(TREE, 'worktree', 'add', '-q', '--detach', src, onto)
     elif os.path.exists(stampf) and open(stampf).read().strip() == stamp:
@@ -85,7 +111,7 @@ def prepare_src(kernel):
     snap = kseries.snapshot(src)
     git(src, 'checkout', '-q', '-f', '-B', 'bench-' + kernel, onto)
     git(src, 'clean', '-q', '-f', '-d')
-    say('COMMIT  bench onto %s (%s)' % (ONTO[kernel], onto[:12]))
+    say('COMMIT  bench onto %s (%s)' % (onto_of(kernel), onto[:12]))
     kseries.apply(stanzas, src, 'bench-' + kernel, onto, root=bench,
                   checkout=False)
     kseries.restore_mtimes(src, snap)

@@ -139,5 +139,56 @@ class Splats(unittest.TestCase):
         self.assertEqual(len(splats.splats(self.WARN)), 1)
 
 
+class Ksrc(unittest.TestCase):
+    """make bench KSRC=: stock is kfb-onto, patched the series' branch."""
+
+    def setUp(self):
+        import subprocess
+        import tempfile
+        self.tmp = tempfile.TemporaryDirectory()
+        self.tree = self.tmp.name
+        env = dict(os.environ, GIT_AUTHOR_NAME='t', GIT_AUTHOR_EMAIL='t@t',
+                   GIT_COMMITTER_NAME='t', GIT_COMMITTER_EMAIL='t@t')
+
+        def git(*a):
+            return subprocess.run(['git', '-C', self.tree] + list(a),
+                                  check=True, capture_output=True, text=True,
+                                  env=env).stdout.strip()
+        self.git = git
+        git('init', '-q')
+        git('commit', '-q', '--allow-empty', '-m', 'base')
+        self.onto = git('rev-parse', 'HEAD')
+        with open(os.path.join(git('rev-parse', '--absolute-git-dir'),
+                               'kfb-onto'), 'w') as f:
+            f.write(self.onto + '\n')
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def onto_of(self, kernel):
+        import importlib
+        os.environ['KSRC'] = self.tree
+        try:
+            import bench_kernels
+            bk = importlib.reload(bench_kernels)
+            return bk.onto_of(kernel), bk.TREE, bk.BENCH
+        finally:
+            del os.environ['KSRC']
+            importlib.reload(bench_kernels)
+
+    def test_stock_and_patched(self):
+        self.git('checkout', '-q', '-b', 'kfree_batch-0123456789ab')
+        onto, tree, bench = self.onto_of('stock')
+        self.assertEqual(onto, self.onto)
+        self.assertEqual(tree, self.tree)
+        self.assertTrue(bench.endswith('bench-ksrc'))
+        self.assertEqual(self.onto_of('patched')[0],
+                         'kfree_batch-0123456789ab')
+
+    def test_not_prepared_is_refused(self):
+        with self.assertRaises(SystemExit):
+            self.onto_of('patched')
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)
