@@ -204,7 +204,7 @@ static bool kfb_rcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 }
 
 static void kfb_rcu_call(struct kfree_batch *kb, struct rcu_head *head,
-		     rcu_callback_t func)
+			 rcu_callback_t func)
 {
 	/*
 	 * Not lazy: the callback ends a wait that the time bound counts on,
@@ -261,7 +261,7 @@ static bool kfb_srcu_poll(struct kfree_batch *kb, union kfree_batch_cookie *c)
 }
 
 static void kfb_srcu_call(struct kfree_batch *kb, struct rcu_head *head,
-		      rcu_callback_t func)
+			  rcu_callback_t func)
 {
 	call_srcu(kb->ssp, head, func);
 }
@@ -697,6 +697,7 @@ static unsigned long kfb_pending(struct kfree_batch_cpu *kc)
 {
 	/* data_race(): word-sized counters, a figure that may be stale. */
 	unsigned long added = data_race(kc->stats[KFREE_BATCH_ADDED]);
+	/* data_race(): as above. */
 	unsigned long released = data_race(kc->stats[KFREE_BATCH_RELEASED]);
 
 	return added > released ? added - released : 0;
@@ -1992,7 +1993,7 @@ static void kfb_freed_barrier(struct kfree_batch *kb)
 void __kfree_batch_freed_irq_work(struct irq_work *work)
 {
 	kfb_freed_release(container_of(work, struct kfree_batch_cpu,
-				      deferred_work));
+				       deferred_work));
 }
 EXPORT_SYMBOL_GPL(__kfree_batch_freed_irq_work);
 
@@ -2936,7 +2937,7 @@ late_initcall(kfb_debugfs_init);
  * here: the walk looks up objects without the raw lock.
  */
 static unsigned long kfb_sealed_count(struct kfree_batch_cpu *kc,
-				     struct kmem_cache *s)
+				      struct kmem_cache *s)
 {
 	struct kfree_batch_block *b, *last;
 	unsigned long n = 0;
