@@ -26,16 +26,26 @@ import series as kseries
 from bench_workloads import SIZES, WORKLOADS, parse
 
 ROOT = kseries.ROOT
-O = os.environ.get('O') or os.path.join(ROOT, 'build')
-if not os.path.isabs(O):
-    O = os.path.join(ROOT, O)
+
+
+def lib_env():
+    """The environment of harness/lib.sh: O=, KSRC=, JOBS=, ccache, KFB_CC."""
+    out = subprocess.run(
+        ['bash', '-c', 'source "$1" && export O JOBS && env -0', 'lib.sh',
+         os.path.join(ROOT, 'harness', 'lib.sh')],
+        check=True, capture_output=True).stdout.decode()
+    return dict(kv.split('=', 1) for kv in out.split('\0') if '=' in kv)
+
+
+LIB = lib_env()
+O = LIB['O']
 # KSRC=: the maintainer's tree that `make prepare` put the series on, a
 # branch kfree_batch-<stamp> over the commit recorded in kfb-onto.  Its
 # kernels are kept apart from those of the Debian base.
 KSRC = os.environ.get('KSRC', '')
 BENCH = os.path.join(O, 'bench-ksrc' if KSRC else 'bench')
 TREE = KSRC or os.path.join(O, 'linux')
-JOBS = os.environ.get('JOBS') or str(os.cpu_count())
+JOBS = LIB['JOBS']
 V = os.environ.get('V', '0') == '1'
 KVM = os.environ.get('KVM', '0') == '1'
 
@@ -49,9 +59,7 @@ def say(msg):
     print('  ' + msg, flush=True)
 
 
-def die(msg):
-    print('kfree_batch: error: ' + msg, file=sys.stderr)
-    sys.exit(1)
+die = kseries.die
 
 
 def git(tree, *args):
@@ -129,12 +137,8 @@ def bzimage(kernel, flavour):
 
 
 def make_env():
-    """The environment of harness/lib.sh (ccache, KFB_CC), for x86_64."""
-    out = subprocess.run(
-        ['bash', '-c', 'source "$1" && env -0', 'lib.sh',
-         os.path.join(ROOT, 'harness', 'lib.sh')],
-        check=True, capture_output=True).stdout.decode()
-    env = dict(kv.split('=', 1) for kv in out.split('\0') if '=' in kv)
+    """lib_env(), for the x86_64 kernel builds."""
+    env = lib_env()
     # The Makefile exports ARCH (um, for make kunit): these are x86_64.
     env['ARCH'] = 'x86_64'
     # The kernel builds must not inherit our make's variables (kbuild
